@@ -1,0 +1,88 @@
+"""Fixtures shared by every app's tests: staff of each role, signed in with a second factor."""
+
+import os
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from hotline.accounts.models import Role, User
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is used beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+STAFF_PASSWORD = "correct horse battery staple 42"  # noqa: S105
+
+
+def require_service(available: bool, name: str) -> None:
+    """Skip a test whose service is missing on a developer machine; fail it in CI."""
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} is required in CI but is not available")
+    pytest.skip(f"{name} is not available on this machine")
+
+
+@pytest.fixture
+def make_staff(db: None) -> Callable[..., User]:
+    def make(role: str, username: str | None = None) -> User:
+        user = User.objects.create_user(
+            username=username or f"{role}-{User.objects.count() + 1}",
+            password=STAFF_PASSWORD,
+            role=role,
+        )
+        TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+        return user
+
+    return make
+
+
+def verified_client(user: User) -> Client:
+    """A client signed in as `user` with the second factor already verified."""
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def analyst(make_staff: Callable[..., User]) -> User:
+    return make_staff(Role.ANALYST, "analyst-one")
+
+
+@pytest.fixture
+def second_analyst(make_staff: Callable[..., User]) -> User:
+    return make_staff(Role.ANALYST, "analyst-two")
+
+
+@pytest.fixture
+def senior_analyst(make_staff: Callable[..., User]) -> User:
+    return make_staff(Role.SENIOR_ANALYST, "senior-one")
+
+
+@pytest.fixture
+def manager(make_staff: Callable[..., User]) -> User:
+    return make_staff(Role.MANAGER, "manager-one")
+
+
+@pytest.fixture
+def analyst_client(analyst: User) -> Client:
+    return verified_client(analyst)
+
+
+@pytest.fixture
+def second_analyst_client(second_analyst: User) -> Client:
+    return verified_client(second_analyst)
+
+
+@pytest.fixture
+def senior_analyst_client(senior_analyst: User) -> Client:
+    return verified_client(senior_analyst)
+
+
+@pytest.fixture
+def manager_client(manager: User) -> Client:
+    return verified_client(manager)

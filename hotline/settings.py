@@ -1,0 +1,247 @@
+"""Settings for Hotline, read from HOTLINE_* and DATABASE_URL environment variables."""
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from hotline.env import Env
+
+env = Env()
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env.string("HOTLINE_VAR_DIR", str(BASE_DIR / "var")))
+
+
+def _secret_key() -> str:
+    """A key from the environment, or one generated once and kept under var/ for a local install."""
+    configured = env.raw("HOTLINE_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.touch(mode=0o600)
+        key_file.write_text(secrets.token_urlsafe(50))
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env.boolean("HOTLINE_DEBUG", False)
+ALLOWED_HOSTS = env.strings("HOTLINE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.strings("HOTLINE_CSRF_TRUSTED_ORIGINS", [])
+HTTPS = env.boolean("HOTLINE_HTTPS", False)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "hotline.core",
+    "hotline.accounts",
+    "hotline.audit",
+    "hotline.intake",
+    "hotline.assessment",
+    "hotline.stats",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "hotline.intake.middleware.IntakeLoadSheddingMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "hotline.urls"
+WSGI_APPLICATION = "hotline.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hotline.core.context_processors.hotline",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict[str, object]:
+    url = env.raw("DATABASE_URL")
+    if url:
+        return dict(
+            dj_database_url.parse(url, conn_max_age=env.integer("HOTLINE_DB_CONN_MAX_AGE", 60))
+        )
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": VAR_DIR / "hotline.sqlite3",
+        "OPTIONS": {
+            # IMMEDIATE so that read-then-write transactions (audit chain, claims) queue
+            # for the write lock instead of failing with "database is locked".
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+TASKS = {
+    "default": {
+        "BACKEND": env.string("HOTLINE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Lock-out after repeated failures, per account and per address, so that a spread-out attack
+# from many addresses is stopped too.
+AXES_FAILURE_LIMIT = env.integer("HOTLINE_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env.number("HOTLINE_LOGIN_COOLOFF_HOURS", 0.25, minimum=0)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = env.string("HOTLINE_NAME", "Hotline")
+
+SESSION_COOKIE_AGE = env.integer("HOTLINE_SESSION_HOURS", 10, minimum=1) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_FAILURE_VIEW = "hotline.core.views.csrf_failure"
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Reported addresses must never leak to the pages an analyst's browser may reach.
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+LOCALE_PATHS = [BASE_DIR / "hotline" / "locale"]
+TIME_ZONE = env.string("HOTLINE_TIME_ZONE", "Europe/London")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Bodies larger than this are refused before any view runs.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.integer("HOTLINE_MAX_BODY_BYTES", 256 * 1024, minimum=4096)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+
+EMAIL_BACKEND = env.string(
+    "HOTLINE_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = VAR_DIR / "outbox"
+EMAIL_HOST = env.string("HOTLINE_SMTP_HOST", "localhost")
+EMAIL_PORT = env.integer("HOTLINE_SMTP_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env.string("HOTLINE_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env.string("HOTLINE_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env.boolean("HOTLINE_SMTP_STARTTLS", False)
+EMAIL_TIMEOUT = env.integer("HOTLINE_SMTP_TIMEOUT", 20, minimum=1)
+DEFAULT_FROM_EMAIL = env.string("HOTLINE_FROM_EMAIL", "hotline@localhost")
+
+# Nothing that could identify a member of the public is logged: no request lines with
+# client addresses (the server's access log is off), no user agents.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.string("HOTLINE_LOG_LEVEL", "INFO")},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}
+
+# Hotline's own rules.
+HOTLINE_NAME = env.string("HOTLINE_NAME", "Hotline")
+HOTLINE_MAX_URLS_PER_REPORT = env.integer("HOTLINE_MAX_URLS_PER_REPORT", 100, minimum=1)
+HOTLINE_MAX_URL_LENGTH = env.integer("HOTLINE_MAX_URL_LENGTH", 2048, minimum=64)
+HOTLINE_MAX_DESCRIPTION_LENGTH = env.integer("HOTLINE_MAX_DESCRIPTION_LENGTH", 5000, minimum=100)
+HOTLINE_REPORT_RATE_LIMIT = env.integer("HOTLINE_REPORT_RATE_LIMIT", 20, minimum=0)
+HOTLINE_REPORT_RATE_WINDOW_SECONDS = env.integer(
+    "HOTLINE_REPORT_RATE_WINDOW_SECONDS", 600, minimum=1
+)
+HOTLINE_REPORT_FORM_MAX_AGE_SECONDS = env.integer(
+    "HOTLINE_REPORT_FORM_MAX_AGE_SECONDS", 86400, minimum=60
+)
+HOTLINE_INTAKE_CONCURRENCY = env.integer("HOTLINE_INTAKE_CONCURRENCY", 4, minimum=1)
+HOTLINE_INTAKE_QUEUE_TIMEOUT_MS = env.integer("HOTLINE_INTAKE_QUEUE_TIMEOUT_MS", 100, minimum=1)
+HOTLINE_CLAIM_MINUTES = env.integer("HOTLINE_CLAIM_MINUTES", 30, minimum=1)
+HOTLINE_CONFIRM_ALL_OUTCOMES = env.boolean("HOTLINE_CONFIRM_ALL_OUTCOMES", False)
+HOTLINE_QUEUE_PAGE_SIZE = env.integer("HOTLINE_QUEUE_PAGE_SIZE", 50, minimum=1)
+HOTLINE_WEB_WORKERS = env.integer("HOTLINE_WEB_WORKERS", 2, minimum=1)
+HOTLINE_WEB_THREADS = env.integer("HOTLINE_WEB_THREADS", 16, minimum=1)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from hotline.stats import views
+
+app_name = "stats"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+]

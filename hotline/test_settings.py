@@ -1,0 +1,19 @@
+"""Settings for the test suite: the real settings with fast password hashing and inline tasks."""
+
+import os
+import tempfile
+
+os.environ.setdefault("HOTLINE_SECRET_KEY", "test-only-secret-key-not-for-production-0123456789")
+os.environ.setdefault("HOTLINE_VAR_DIR", tempfile.mkdtemp(prefix="hotline-test-"))
+
+from hotline.settings import *  # noqa: F403
+from hotline.settings import STORAGES
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
