@@ -160,8 +160,9 @@ CSRF_FAILURE_VIEW = "hotline.core.views.csrf_failure"
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# Reported addresses must never leak to the pages an analyst's browser may reach.
-SECURE_REFERRER_POLICY = "no-referrer"
+# Nothing about our pages leaks to other sites; "no-referrer" would make Chromium send
+# "Origin: null" on our own form posts, which the CSRF check rightly refuses.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -245,3 +246,23 @@ HOTLINE_CONFIRM_ALL_OUTCOMES = env.boolean("HOTLINE_CONFIRM_ALL_OUTCOMES", False
 HOTLINE_QUEUE_PAGE_SIZE = env.integer("HOTLINE_QUEUE_PAGE_SIZE", 50, minimum=1)
 HOTLINE_WEB_WORKERS = env.integer("HOTLINE_WEB_WORKERS", 2, minimum=1)
 HOTLINE_WEB_THREADS = env.integer("HOTLINE_WEB_THREADS", 16, minimum=1)
+
+# Accounts: sign-in, second factor and lock-out.
+# Managers get their admin permissions from their role.
+AUTHENTICATION_BACKENDS = [
+    *AUTHENTICATION_BACKENDS,
+    "hotline.accounts.backends.RolePermissionBackend",
+]
+# The audit log records every sign-in; axes' own log of successes would add addresses and browsers.
+AXES_DISABLE_ACCESS_LOG = True
+# axes names the client's address and browser in its log lines; name only the username.
+AXES_CLIENT_STR_CALLABLE = "hotline.accounts.lockout.client_description"
+# No one, managers included, may read another person's authenticator secret in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Behind a proxy every client would share the proxy's address, so one person's failures would
+# pause everyone's sign-in: count failures against the address the report rate limit also sees.
+AXES_CLIENT_IP_CALLABLE = "hotline.intake.ratelimit.client_address"
+
+# Intake: how many reverse proxies in front of Hotline append to X-Forwarded-For. The rate limit
+# counts the address that many entries from the right; 0 means the connection's own address.
+HOTLINE_TRUSTED_PROXY_HOPS = env.integer("HOTLINE_TRUSTED_PROXY_HOPS", 0, minimum=0)

@@ -7,7 +7,7 @@ os.environ.setdefault("HOTLINE_SECRET_KEY", "test-only-secret-key-not-for-produc
 os.environ.setdefault("HOTLINE_VAR_DIR", tempfile.mkdtemp(prefix="hotline-test-"))
 
 from hotline.settings import *  # noqa: F403
-from hotline.settings import STORAGES
+from hotline.settings import STATIC_ROOT, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -17,3 +17,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# WhiteNoise warns about a missing static root; tests serve from the finders instead.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -18,3 +18,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
 ]
+
+# A refusal raised anywhere (the admin included) is audited like those of the role decorators.
+handler403 = "hotline.accounts.views.permission_denied"

@@ -5,13 +5,16 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from hotline.accounts.models import User
 from hotline.audit.log import record
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def is_verified(request: HttpRequest) -> bool:
@@ -25,19 +28,19 @@ def deny(request: HttpRequest, reason: str) -> HttpResponse:
     return render(request, "403.html", {"reason": reason}, status=403)
 
 
-def role_required(allowed: Callable[[User], bool], description: str) -> Callable[[View], View]:
+def role_required(allowed: Callable[[User], bool], description: Promise) -> Callable[[View], View]:
     """Signed in, second factor verified, and a role that `allowed` accepts."""
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not is_verified(request):
                 return redirect("accounts:two_factor")
             if not allowed(user):
-                return deny(request, f"This page is for {description}.")
+                return deny(request, gettext("This page is for %(who)s.") % {"who": description})
             return view(request, *args, **kwargs)
 
         return cast(View, wrapped)
@@ -45,7 +48,7 @@ def role_required(allowed: Callable[[User], bool], description: str) -> Callable
     return decorator
 
 
-staff_required = role_required(lambda user: user.has_staff_role, "hotline staff")
-analyst_required = role_required(lambda user: user.is_analyst, "analysts")
-senior_analyst_required = role_required(lambda user: user.is_senior_analyst, "senior analysts")
-manager_required = role_required(lambda user: user.is_manager, "managers")
+staff_required = role_required(lambda user: user.has_staff_role, _("hotline staff"))
+analyst_required = role_required(lambda user: user.is_analyst, _("analysts"))
+senior_analyst_required = role_required(lambda user: user.is_senior_analyst, _("senior analysts"))
+manager_required = role_required(lambda user: user.is_manager, _("managers"))

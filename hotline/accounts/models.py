@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,3 +32,12 @@ class User(AbstractUser):
     @property
     def has_staff_role(self) -> bool:
         return self.role in Role.values
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The admin site (unlocking accounts, roles, the audit log) is for managers and for
+        # whoever installed the hotline, so Django's staff flag follows the role.
+        self.is_staff = self.is_manager or self.is_superuser
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"role", "is_superuser"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "is_staff"}
+        super().save(*args, **kwargs)

@@ -5,7 +5,7 @@ from hotline.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", views.login, name="login"),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("two-factor/", views.two_factor, name="two_factor"),
     path("logout/", views.logout, name="logout"),
 ]

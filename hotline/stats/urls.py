@@ -5,4 +5,5 @@ from hotline.stats import views
 app_name = "stats"
 urlpatterns = [
     path("", views.overview, name="overview"),
+    path("export.csv", views.export, name="export"),
 ]

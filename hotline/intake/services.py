@@ -1,0 +1,173 @@
+"""Filing a report: the one path by which the form and the API put reports and urls in the queue."""
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Greatest, Least
+from django.utils import timezone
+
+from hotline.intake.models import Report, ReportedUrl, ReportingSource, Url
+from hotline.intake.submission import Submission, SubmittedUrl
+from hotline.intake.tasks import send_report_confirmation
+
+CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_LENGTH = 12
+REFERENCE_ATTEMPTS = 3
+MAX_SOURCE_WEIGHT = 32767
+REPORT_COUNT_CAP = 100
+
+
+@dataclass(frozen=True)
+class FiledReport:
+    report: Report
+    created: bool
+
+
+def new_reference() -> str:
+    """60 random bits: not guessable, not sequential, easy to read out over the phone."""
+    return "HL-" + "".join(secrets.choice(CROCKFORD_ALPHABET) for _ in range(REFERENCE_LENGTH))
+
+
+def file_report(
+    submission: Submission,
+    *,
+    channel: str,
+    source: ReportingSource | None = None,
+    submission_token: str | None = None,
+    language: str = "",
+) -> FiledReport:
+    """Store a report and queue its urls; the same submission token always gives the same report.
+
+    A second submission with a token already used fails on the unique index, even while the first
+    is still being written, and is answered with the first report.
+    """
+    attempts_left = REFERENCE_ATTEMPTS
+    while True:
+        try:
+            report = _file_new_report(submission, channel, source, submission_token, language)
+            return FiledReport(report, created=True)
+        except IntegrityError:
+            attempts_left -= 1
+            existing = _report_with_token(submission_token)
+            if existing is not None:
+                return FiledReport(existing, created=False)
+            if attempts_left == 0:
+                raise
+
+
+def _report_with_token(submission_token: str | None) -> Report | None:
+    if submission_token is None:
+        return None
+    return Report.objects.filter(submission_token=submission_token).first()
+
+
+def _file_new_report(
+    submission: Submission,
+    channel: str,
+    source: ReportingSource | None,
+    submission_token: str | None,
+    language: str,
+) -> Report:
+    with transaction.atomic():
+        report = Report.objects.create(
+            reference=new_reference(),
+            received_at=timezone.now(),
+            where_seen=submission.where_seen,
+            content_kind=submission.content_kind,
+            description=submission.description,
+            contact_email=submission.contact_email,
+            source=source,
+            channel=channel,
+            submission_token=submission_token,
+            language=language,
+        )
+        url_ids = _count_urls(submission.urls, source, report.received_at)
+        ReportedUrl.objects.bulk_create(
+            ReportedUrl(
+                report=report, url_id=url_ids[item.canonical_hash], submitted=item.submitted
+            )
+            for item in submission.urls
+        )
+        if report.contact_email:
+            # Enqueued in the same transaction: the email goes out only if the report is kept.
+            send_report_confirmation.enqueue(report.pk)
+    return report
+
+
+def _count_urls(
+    urls: Sequence[SubmittedUrl], source: ReportingSource | None, now: datetime
+) -> dict[str, int]:
+    """Create the urls never seen before and count this report on every url; ids by hash.
+
+    Rows are created and then locked in hash order, so that concurrent reports naming the same
+    urls wait for each other instead of deadlocking, and no count is lost. A url nobody has
+    counted yet (report count 0, so created just now) cannot have been named before.
+    """
+    ordered = sorted(urls, key=lambda item: item.canonical_hash)
+    Url.objects.bulk_create(
+        (
+            Url(
+                canonical=item.canonical.url,
+                canonical_hash=item.canonical_hash,
+                host=item.canonical.host,
+                first_reported_at=now,
+                last_reported_at=now,
+            )
+            for item in ordered
+        ),
+        ignore_conflicts=True,
+    )
+    rows = list(
+        Url.objects.select_for_update()
+        .filter(canonical_hash__in=[item.canonical_hash for item in ordered])
+        .order_by("canonical_hash")
+        .values_list("pk", "canonical_hash", "report_count")
+    )
+    named_before = _named_before([pk for pk, _, count in rows if count > 0], source)
+    weight = source.priority_weight if source is not None else 0
+    for already_named in (False, True):
+        ids = [pk for pk, _, _ in rows if (pk in named_before) == already_named]
+        if ids:
+            Url.objects.filter(pk__in=ids).update(**_one_more_report(now, already_named, weight))
+    return {canonical_hash: pk for pk, canonical_hash, _ in rows}
+
+
+def _named_before(url_ids: list[int], source: ReportingSource | None) -> set[int]:
+    """The urls this source named in an earlier report; the public counts as one source.
+
+    A query of its own, after the rows are locked, so that it sees every report committed
+    while this one waited for the lock.
+    """
+    if not url_ids:
+        return set()
+    same_source = Q(report__source__isnull=True) if source is None else Q(report__source=source)
+    named = Exists(ReportedUrl.objects.filter(same_source, url=OuterRef("pk")))
+    return set(Url.objects.filter(named, pk__in=url_ids).values_list("pk", flat=True))
+
+
+def _one_more_report(now: datetime, already_named: bool, weight: int) -> dict[str, Any]:
+    """Column updates for one more report, computed by the database from the current values.
+
+    The priority repeats Url.compute_priority() over the new values, because an UPDATE reads
+    every column as it was before the statement.
+    """
+    new_source = 0 if already_named else 1
+    added_weight = 0 if already_named else weight
+    source_weight = Least(F("source_weight") + added_weight, MAX_SOURCE_WEIGHT)
+    priority = (
+        Least(F("report_count") + 1, REPORT_COUNT_CAP)
+        + 10 * Greatest(F("source_count") + new_source - 1, 0)
+        + source_weight
+    )
+    return {
+        "report_count": F("report_count") + 1,
+        "source_count": F("source_count") + new_source,
+        "source_weight": source_weight,
+        "last_reported_at": Greatest(F("last_reported_at"), Value(now)),
+        "priority": priority,
+    }

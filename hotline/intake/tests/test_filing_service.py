@@ -1,0 +1,81 @@
+"""The filing service: one transaction, few queries whatever the url count, one report per token."""
+
+import re
+
+import pytest
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
+
+from hotline.intake import services
+from hotline.intake.models import Channel, Report, ReportedUrl, Url
+from hotline.intake.services import file_report, new_reference
+from hotline.intake.submission import read_submission
+
+pytestmark = pytest.mark.django_db
+
+
+def submission(*urls: str, **answers: str):
+    return read_submission(
+        urls=list(urls) or ["http://example.com/"],
+        where_seen="chat",
+        content_kind="text",
+        **answers,
+    )
+
+
+def test_reference_is_hl_and_twelve_crockford_characters():
+    for _ in range(200):
+        assert re.fullmatch(r"HL-[0-9ABCDEFGHJKMNPQRSTVWXYZ]{12}", new_reference())
+
+
+def test_second_filing_with_the_same_token_returns_the_first_report():
+    first = file_report(submission(), channel=Channel.API, submission_token="t-1")
+    second = file_report(
+        submission("http://example.org/"), channel=Channel.API, submission_token="t-1"
+    )
+    assert (first.created, second.created) == (True, False)
+    assert second.report.pk == first.report.pk
+    assert Url.objects.count() == 1
+
+
+def test_reference_collision_is_retried_with_a_new_reference(monkeypatch):
+    existing = file_report(submission(), channel=Channel.API).report
+    references = iter([existing.reference, "HL-FRESHREF0001"])
+    monkeypatch.setattr(services, "new_reference", lambda: next(references))
+    filed = file_report(submission("http://example.org/"), channel=Channel.API)
+    assert filed.report.reference == "HL-FRESHREF0001"
+    assert Report.objects.count() == 2
+
+
+def test_repeated_reference_collisions_are_not_hidden(monkeypatch):
+    existing = file_report(submission(), channel=Channel.API).report
+    monkeypatch.setattr(services, "new_reference", lambda: existing.reference)
+    with pytest.raises(IntegrityError):
+        file_report(submission("http://example.org/"), channel=Channel.API)
+    assert Report.objects.count() == 1
+    assert Url.objects.count() == 1
+
+
+def test_failure_while_filing_leaves_nothing_behind(monkeypatch):
+    def broken_links(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ReportedUrl.objects, "bulk_create", broken_links)
+    with pytest.raises(RuntimeError):
+        file_report(submission("http://example.com/new"), channel=Channel.API)
+    assert Report.objects.count() == 0
+    assert Url.objects.count() == 0
+
+
+def queries_to_file(*urls: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        file_report(submission(*urls), channel=Channel.API, submission_token=f"t-{len(urls)}")
+    return len(queries)
+
+
+def test_filing_takes_the_same_few_queries_for_two_urls_or_fifty():
+    file_report(submission("http://example.com/0"), channel=Channel.API)
+    for_two = queries_to_file("http://example.com/0", "http://example.com/1")
+    for_fifty = queries_to_file(*[f"http://example.com/{n}" for n in range(50)])
+    assert for_two == for_fifty <= 9
+    assert ReportedUrl.objects.count() == 1 + 2 + 50
