@@ -1,11 +1,13 @@
 """Fixtures shared by every app's tests: staff of each role, signed in with a second factor."""
 
 import os
-from collections.abc import Callable
+import shutil
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Browser, sync_playwright
 
 from hotline.accounts.models import Role, User
 
@@ -13,6 +15,19 @@ from hotline.accounts.models import Role, User
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 STAFF_PASSWORD = "correct horse battery staple 42"  # noqa: S105
+
+CHROMIUM = "/usr/bin/chromium"
+# Without the networking switches Chromium calls Google's services at start-up, which a closed
+# network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def require_service(available: bool, name: str) -> None:
@@ -86,3 +101,13 @@ def senior_analyst_client(senior_analyst: User) -> Client:
 @pytest.fixture
 def manager_client(manager: User) -> Client:
     return verified_client(manager)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright; required in CI."""
+    require_service(shutil.which(CHROMIUM) is not None, f"Debian's Chromium ({CHROMIUM})")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -1,28 +1,13 @@
 """A person reporting with a real browser (Debian's Chromium): form, errors, thank-you page."""
 
-import shutil
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
-from conftest import require_service
 from hotline.intake.models import Report
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    require_service(shutil.which(CHROMIUM) is not None, "Debian's Chromium (/usr/bin/chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
 
 @pytest.fixture
 def page(chromium: Browser, live_server) -> Iterator[Page]:
