@@ -4,6 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Video hashing (vPDQ) builds against Debian's FFmpeg development libraries: installed where they
+# are, left out (video tests skip; CI fails instead) where they are not.
+VIDEO_EXTRA := $(shell pkg-config --exists libavcodec libavformat libswscale 2>/dev/null && echo video)
+
+comma := ,
 
 .PHONY: run test lint typecheck check messages clean
 
@@ -12,11 +17,11 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip==25.3
 
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.$(if $(VIDEO_EXTRA),[$(VIDEO_EXTRA)])'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev$(if $(VIDEO_EXTRA),$(comma)$(VIDEO_EXTRA))]'
 	touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run

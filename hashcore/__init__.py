@@ -1,0 +1,27 @@
+"""The hotline's hashing core: MD5, SHA-1, SHA-256, PDQ and vPDQ, with no Django in sight.
+
+    >>> from hashcore import hash_file
+    >>> hashes = hash_file("photo.jpg")
+    >>> hashes.pdq, hashes.pdq_quality, hashes.dihedral.rotate_90
+
+Every failure is a HashingError whose message can be shown to an operator as it is.
+"""
+
+from .errors import HashingError
+from .hashing import FileHashes, FrameHash, hash_bytes, hash_file
+from .limits import DEFAULT_LIMITS, Limits
+from .pdq import Dihedral, hamming_distance
+from .video import VideoFrameHash
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Dihedral",
+    "FileHashes",
+    "FrameHash",
+    "HashingError",
+    "Limits",
+    "VideoFrameHash",
+    "hamming_distance",
+    "hash_bytes",
+    "hash_file",
+]

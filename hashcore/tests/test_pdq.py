@@ -1,0 +1,64 @@
+"""PDQ hashes: hex form, Hamming distance, and what each dihedral hash stands for."""
+
+import pytest
+from PIL import Image
+
+from hashcore import hamming_distance, hash_bytes
+from hashcore.tests.pictures import encode, pdq_of, photo
+
+ZERO = "0" * 64
+ONES = "f" * 64
+
+
+def test_hamming_distance_counts_differing_bits() -> None:
+    assert hamming_distance(ZERO, ZERO) == 0
+    assert hamming_distance(ZERO, ONES) == 256
+    assert hamming_distance(ZERO, "0" * 63 + "7") == 3
+    assert hamming_distance("A" + "0" * 63, "a" + "0" * 63) == 0
+
+
+@pytest.mark.parametrize("value", ["", "0" * 63, "0" * 65, "g" * 64, " " + "0" * 63])
+def test_hamming_distance_refuses_what_is_not_a_pdq_hash(value: str) -> None:
+    with pytest.raises(ValueError, match="not a PDQ hash"):
+        hamming_distance(value, ZERO)
+
+
+def test_hashes_are_64_lowercase_hex_characters_with_a_quality() -> None:
+    hashes = hash_bytes(encode(photo(300, 200), "PNG"))
+
+    assert hashes.pdq is not None
+    assert len(hashes.pdq) == 64
+    assert set(hashes.pdq) <= set("0123456789abcdef")
+    assert hashes.pdq_quality in range(101)
+
+
+@pytest.mark.parametrize(
+    ("field", "transposition"),
+    [
+        ("rotate_90", Image.Transpose.ROTATE_90),
+        ("rotate_180", Image.Transpose.ROTATE_180),
+        ("rotate_270", Image.Transpose.ROTATE_270),
+        ("flip_x", Image.Transpose.FLIP_TOP_BOTTOM),
+        ("flip_y", Image.Transpose.FLIP_LEFT_RIGHT),
+        ("flip_plus_1", Image.Transpose.TRANSPOSE),
+        ("flip_minus_1", Image.Transpose.TRANSVERSE),
+    ],
+)
+def test_each_dihedral_hash_is_the_hash_of_the_image_so_transposed(
+    field: str, transposition: Image.Transpose
+) -> None:
+    picture = photo(384, 256, seed=3)
+    transposed = pdq_of(encode(picture.transpose(transposition), "PNG"))
+
+    dihedral = hash_bytes(encode(picture, "PNG")).dihedral
+
+    assert dihedral is not None
+    assert hamming_distance(getattr(dihedral, field), transposed) <= 31
+    assert hamming_distance(dihedral.original, transposed) > 64
+
+
+def test_the_first_dihedral_hash_is_the_image_hash() -> None:
+    hashes = hash_bytes(encode(photo(200, 300), "PNG"))
+
+    assert hashes.dihedral is not None
+    assert hashes.dihedral.original == hashes.pdq
