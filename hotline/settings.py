@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "hotline.audit",
     "hotline.intake",
     "hotline.assessment",
+    "hotline.capture",
     "hotline.stats",
 ]
 
@@ -240,12 +241,17 @@ HOTLINE_REPORT_FORM_MAX_AGE_SECONDS = env.integer(
     "HOTLINE_REPORT_FORM_MAX_AGE_SECONDS", 86400, minimum=60
 )
 HOTLINE_INTAKE_CONCURRENCY = env.integer("HOTLINE_INTAKE_CONCURRENCY", 4, minimum=1)
-HOTLINE_INTAKE_QUEUE_TIMEOUT_MS = env.integer("HOTLINE_INTAKE_QUEUE_TIMEOUT_MS", 100, minimum=1)
+# A thread waiting for an intake slot answers 503 after this wait. Each web process can turn
+# away at most (threads - concurrency) / wait requests a second; past that, requests queue
+# inside gunicorn instead, where nothing answers them fast (benchmarks/intake.py measures this).
+HOTLINE_INTAKE_QUEUE_TIMEOUT_MS = env.integer("HOTLINE_INTAKE_QUEUE_TIMEOUT_MS", 50, minimum=1)
 HOTLINE_CLAIM_MINUTES = env.integer("HOTLINE_CLAIM_MINUTES", 30, minimum=1)
 HOTLINE_CONFIRM_ALL_OUTCOMES = env.boolean("HOTLINE_CONFIRM_ALL_OUTCOMES", False)
 HOTLINE_QUEUE_PAGE_SIZE = env.integer("HOTLINE_QUEUE_PAGE_SIZE", 50, minimum=1)
 HOTLINE_WEB_WORKERS = env.integer("HOTLINE_WEB_WORKERS", 2, minimum=1)
-HOTLINE_WEB_THREADS = env.integer("HOTLINE_WEB_THREADS", 16, minimum=1)
+# Enough threads that an overload reaches the intake load shedding (see above); each thread may
+# hold a database connection, so workers x threads must stay below PostgreSQL's max_connections.
+HOTLINE_WEB_THREADS = env.integer("HOTLINE_WEB_THREADS", 32, minimum=1)
 
 # Accounts: sign-in, second factor and lock-out.
 # Managers get their admin permissions from their role.
@@ -266,3 +272,30 @@ AXES_CLIENT_IP_CALLABLE = "hotline.intake.ratelimit.client_address"
 # Intake: how many reverse proxies in front of Hotline append to X-Forwarded-For. The rate limit
 # counts the address that many entries from the right; 0 means the connection's own address.
 HOTLINE_TRUSTED_PROXY_HOPS = env.integer("HOTLINE_TRUSTED_PROXY_HOPS", 0, minimum=0)
+
+# Capture: the fetcher
+# Every request Hotline sends to a reported site goes through hotline.capture.fetcher within these
+# limits; the total time covers every redirect and the whole body.
+HOTLINE_FETCH_CONNECT_TIMEOUT = env.number("HOTLINE_FETCH_CONNECT_TIMEOUT", 5, minimum=0.1)
+HOTLINE_FETCH_TOTAL_TIMEOUT = env.number("HOTLINE_FETCH_TOTAL_TIMEOUT", 30, minimum=1)
+HOTLINE_FETCH_MAX_REDIRECTS = env.integer("HOTLINE_FETCH_MAX_REDIRECTS", 10, minimum=0)
+HOTLINE_FETCH_MAX_BODY_BYTES = env.integer(
+    "HOTLINE_FETCH_MAX_BODY_BYTES", 20 * 1024 * 1024, minimum=1024
+)
+# The limit after gzip, deflate or brotli are undone: a few kilobytes can expand to gigabytes.
+HOTLINE_FETCH_MAX_DECODED_BYTES = env.integer(
+    "HOTLINE_FETCH_MAX_DECODED_BYTES", 50 * 1024 * 1024, minimum=1024
+)
+# Some sites show other content, or nothing, to a client that does not look like a browser.
+HOTLINE_FETCH_USER_AGENT = env.string(
+    "HOTLINE_FETCH_USER_AGENT",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
+)
+# socks5h://host:port, for example Tor's socks5h://127.0.0.1:9050: the proxy resolves host names,
+# which onion services need. Empty: connect directly, and refuse .onion hosts.
+HOTLINE_FETCH_PROXY = env.string("HOTLINE_FETCH_PROXY", "")
+# Only the test suite turns this on, to fetch from servers it starts on 127.0.0.1 and [::1].
+HOTLINE_FETCH_ALLOW_LOOPBACK = env.boolean("HOTLINE_FETCH_ALLOW_LOOPBACK", False)
+HOTLINE_FETCH_VERIFY_TLS = env.boolean("HOTLINE_FETCH_VERIFY_TLS", True)
+# A PEM file of the certificate authorities to trust instead of the usual (certifi's) bundle.
+HOTLINE_FETCH_CA_FILE = env.string("HOTLINE_FETCH_CA_FILE", "")

@@ -53,12 +53,22 @@ def file_report(page: Page) -> str:
     return page.locator(".reference").inner_text()
 
 
+def press_and_follow(page: Page, key: str) -> None:
+    """Press a shortcut once the deferred script listens, and wait for the page it leads to."""
+    page.wait_for_selector("html[data-shortcuts=ready]", state="attached")
+    with page.expect_navigation():
+        page.keyboard.press(key)
+
+
 def grade_with_keyboard(page: Page) -> None:
-    page.keyboard.press("n")  # claim the next case
-    expect(page.locator("code.url-text")).to_have_text("https://images.example.com/gallery/item?id=7")
+    press_and_follow(page, "n")  # claim the next case
+    expect(page.locator("code.url-text")).to_have_text(
+        "https://images.example.com/gallery/item?id=7"
+    )
+    page.wait_for_selector("html[data-shortcuts=ready]", state="attached")
     for key in ("1", "b", "t", "g", "s"):  # confirmed, category B, 14-15, girls, self-generated
         page.keyboard.press(key)
-    page.keyboard.press("Enter")
+    press_and_follow(page, "Enter")
 
 
 def test_a_public_report_is_graded_confirmed_and_counted(person, make_staff) -> None:
@@ -75,7 +85,10 @@ def test_a_public_report_is_graded_confirmed_and_counted(person, make_staff) -> 
     expect(analyst.locator(".messages")).to_be_visible()
     graded = Assessment.objects.get()
     assert (graded.outcome, graded.category, graded.age_band, graded.sex) == (
-        "confirmed", "B", "14-15", "girls"
+        "confirmed",
+        "B",
+        "14-15",
+        "girls",
     )
     assert graded.self_generated
     assert graded.url.state == UrlState.AWAITING_CONFIRMATION
@@ -84,7 +97,7 @@ def test_a_public_report_is_graded_confirmed_and_counted(person, make_staff) -> 
     sign_in(confirmer, second)
     confirmer.goto("/staff/confirmations/")
     confirmer.click(f"button:has-text('Claim case {graded.url_id}')")
-    confirmer.keyboard.press("y")
+    press_and_follow(confirmer, "y")
     expect(confirmer.locator(".messages")).to_be_visible()
     graded.refresh_from_db()
     assert graded.status == AssessmentStatus.CONFIRMED

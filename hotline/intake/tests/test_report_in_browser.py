@@ -9,6 +9,7 @@ from hotline.intake.models import Report
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
+
 @pytest.fixture
 def page(chromium: Browser, live_server) -> Iterator[Page]:
     context = chromium.new_context(base_url=live_server.url)

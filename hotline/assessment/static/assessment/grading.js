@@ -127,4 +127,6 @@
   if (summary) {
     summary.focus();
   }
+  // Tells browser tests (and styles) that the keys now work: the script is deferred.
+  document.documentElement.dataset.shortcuts = "ready";
 })();
