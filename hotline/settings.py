@@ -6,6 +6,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from hotline.capture import config as evidence_config
 from hotline.env import Env
 
 env = Env()
@@ -299,3 +300,31 @@ HOTLINE_FETCH_ALLOW_LOOPBACK = env.boolean("HOTLINE_FETCH_ALLOW_LOOPBACK", False
 HOTLINE_FETCH_VERIFY_TLS = env.boolean("HOTLINE_FETCH_VERIFY_TLS", True)
 # A PEM file of the certificate authorities to trust instead of the usual (certifi's) bundle.
 HOTLINE_FETCH_CA_FILE = env.string("HOTLINE_FETCH_CA_FILE", "")
+
+# Capture: hosting lookup and extraction
+# MaxMind databases (GeoIP2/GeoLite2 Country or City, and ASN) for hosting lookups; set both or
+# neither. Without them, the country and AS name come from the data file geoip2fast ships, which
+# is as old as the geoip2fast release and has no AS numbers.
+HOTLINE_GEOIP_COUNTRY_DB = env.string("HOTLINE_GEOIP_COUNTRY_DB", "")
+HOTLINE_GEOIP_ASN_DB = env.string("HOTLINE_GEOIP_ASN_DB", "")
+# A page may name any number of images and links; past these, the rest are counted, not listed.
+HOTLINE_CAPTURE_MAX_MEDIA_PER_PAGE = env.integer(
+    "HOTLINE_CAPTURE_MAX_MEDIA_PER_PAGE", 2000, minimum=1
+)
+HOTLINE_CAPTURE_MAX_LINKS_PER_PAGE = env.integer(
+    "HOTLINE_CAPTURE_MAX_LINKS_PER_PAGE", 5000, minimum=1
+)
+
+# Capture: the evidence store
+# Master keys, newest first: HOTLINE_EVIDENCE_MASTER_KEY (base64, comma-separated) or
+# HOTLINE_EVIDENCE_MASTER_KEY_FILE (one per line). With neither, a local install generates
+# var/evidence_master.key; back it up, since without it no evidence can be decrypted.
+HOTLINE_EVIDENCE_MASTER_KEYS = evidence_config.master_keys(env, VAR_DIR)
+# local: HOTLINE_EVIDENCE_DIR; s3: an S3-compatible bucket (the `s3` extra, AWS_* variables).
+HOTLINE_EVIDENCE_STORAGE = env.choice("HOTLINE_EVIDENCE_STORAGE", "local", {"local", "s3"})
+HOTLINE_EVIDENCE_DIR = Path(env.string("HOTLINE_EVIDENCE_DIR", str(VAR_DIR / "evidence")))
+if HOTLINE_EVIDENCE_STORAGE == "s3":
+    STORAGES = {**STORAGES, "evidence": evidence_config.s3_storage(env)}
+# Days since a blob was last stored after which `hotline apply-retention` deletes its content
+# (its hashes stay) once no open case holds it; 0 keeps all evidence.
+HOTLINE_EVIDENCE_RETENTION_DAYS = env.integer("HOTLINE_EVIDENCE_RETENTION_DAYS", 365, minimum=0)

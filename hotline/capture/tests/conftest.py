@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from ipaddress import ip_address
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from hotline.capture.addresses import IPAddress, is_loopback
 from hotline.capture.errors import DnsFailure
 from hotline.capture.fetcher import Fetcher, FetchPolicy
+from hotline.capture.keys import new_key, parse_keys
 from hotline.capture.tests.servers import LocalServer
 
 
@@ -100,3 +102,16 @@ def resolver() -> TableResolver:
 @pytest.fixture
 def fetcher(policy: FetchPolicy, resolver: TableResolver) -> Fetcher:
     return Fetcher(policy, resolver=resolver)
+
+
+def master_key() -> bytes:
+    return parse_keys(new_key(), "test")[0]
+
+
+@pytest.fixture
+def evidence_dir(settings: Any, tmp_path: Path) -> Path:
+    """A local evidence store of the test's own, under a fresh master key."""
+    settings.HOTLINE_EVIDENCE_STORAGE = "local"
+    settings.HOTLINE_EVIDENCE_DIR = tmp_path / "evidence"
+    settings.HOTLINE_EVIDENCE_MASTER_KEYS = [master_key()]
+    return tmp_path / "evidence"

@@ -2,11 +2,9 @@
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
 
@@ -21,21 +19,6 @@ ANSWERS = {
     "description": "",
     "contact_email": "",
 }
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Leave out this app's PostgreSQL-only tests when the tests run on another database."""
-    if connection.vendor == "postgresql":
-        return
-    here = Path(__file__).parent
-    kept: list[pytest.Item] = []
-    deselected: list[pytest.Item] = []
-    for item in items:
-        needs_postgresql = item.get_closest_marker("postgres") and item.path.is_relative_to(here)
-        (deselected if needs_postgresql else kept).append(item)
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = kept
 
 
 @pytest.fixture(autouse=True)
