@@ -328,3 +328,18 @@ if HOTLINE_EVIDENCE_STORAGE == "s3":
 # Days since a blob was last stored after which `hotline apply-retention` deletes its content
 # (its hashes stay) once no open case holds it; 0 keeps all evidence.
 HOTLINE_EVIDENCE_RETENTION_DAYS = env.integer("HOTLINE_EVIDENCE_RETENTION_DAYS", 365, minimum=0)
+
+# Capture: the pipeline
+# Each image or video a page names is fetched with this body limit; a larger one is noted, not
+# stored (the page's own WARC keeps a direct link's response whole, up to the fetch limit).
+HOTLINE_CAPTURE_MAX_MEDIA_BYTES = env.integer(
+    "HOTLINE_CAPTURE_MAX_MEDIA_BYTES", 20 * 1024 * 1024, minimum=1024
+)
+# Media fetched per capture; the rest of what a page names is counted, not fetched.
+HOTLINE_CAPTURE_MAX_MEDIA_PER_CAPTURE = env.integer(
+    "HOTLINE_CAPTURE_MAX_MEDIA_PER_CAPTURE", 500, minimum=1
+)
+# Capture each newly reported url in the background; the test suite turns this off.
+HOTLINE_CAPTURE_ON_REPORT = env.boolean("HOTLINE_CAPTURE_ON_REPORT", True)
+# A report of a url last captured longer ago than this captures it again.
+HOTLINE_RECAPTURE_AFTER_HOURS = env.integer("HOTLINE_RECAPTURE_AFTER_HOURS", 24, minimum=0)

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class CaptureConfig(AppConfig):
     name = "hotline.capture"
     label = "capture"
+
+    def ready(self) -> None:
+        from hotline.capture import holds
+        from hotline.capture.retention import HOLDS
+
+        # Retention refuses to run until every model pointing at evidence has its hold.
+        HOLDS.update(
+            {"capture.Capture": holds.capture_warcs, "capture.MediaItem": holds.capture_media}
+        )

@@ -4,13 +4,16 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 
+from hotline.capture.tasks import request_captures
 from hotline.intake.models import Report, ReportedUrl, ReportingSource, Url
 from hotline.intake.submission import Submission, SubmittedUrl
 from hotline.intake.tasks import send_report_confirmation
@@ -96,6 +99,9 @@ def _file_new_report(
         if report.contact_email:
             # Enqueued in the same transaction: the email goes out only if the report is kept.
             send_report_confirmation.enqueue(report.pk)
+        if settings.HOTLINE_CAPTURE_ON_REPORT:
+            # After commit, so that a worker finds the urls and a report rolled back captures none.
+            transaction.on_commit(partial(request_captures, sorted(url_ids.values())))
     return report
 
 

@@ -15,7 +15,13 @@ from hotline.capture.blobstore import configured_store
 from hotline.capture.evidence import open_blob, store
 from hotline.capture.evidence_errors import EvidenceDeleted
 from hotline.capture.models import EvidenceBlob
-from hotline.capture.retention import Policy, check_holds, delete_expired, unheld_referrers
+from hotline.capture.retention import (
+    HOLDS,
+    Policy,
+    check_holds,
+    delete_expired,
+    unheld_referrers,
+)
 from hotline.capture.tests.evidence_samples import files_under, sample_bytes
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +78,7 @@ def test_blobs_a_hold_still_needs_are_kept(evidence_dir):
 def test_a_model_pointing_at_evidence_without_a_hold_stops_retention():
     # User stands in for a future media item: other models point at it, as they will at blobs.
     assert "otp_totp.TOTPDevice" in unheld_referrers({}, User)
-    assert unheld_referrers({}) == []
+    assert unheld_referrers(HOLDS) == []
     with pytest.raises(ImproperlyConfigured, match="add a hold"):
         check_holds({}, model=User)
 
