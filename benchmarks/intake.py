@@ -168,19 +168,25 @@ def throwaway_cluster(workdir: Path) -> Iterator[tuple[str, int]]:
         subprocess.run([*pg_ctl, "--wait", "--mode", "fast", "stop"], check=False)
 
 
+def configured_database_url() -> str | None:
+    """DATABASE_URL when set; it must name PostgreSQL, the production database."""
+    configured = os.environ.get("DATABASE_URL")
+    if configured and urllib.parse.urlsplit(configured).scheme not in ("postgres", "postgresql"):
+        raise BenchError(
+            "DATABASE_URL must name a PostgreSQL server (postgres://...), the production "
+            "database; unset it to let the benchmark start a throwaway PostgreSQL."
+        )
+    return configured or None
+
+
 @contextmanager
 def postgresql_server(workdir: Path) -> Iterator[tuple[str, str, int | None]]:
     """The server to use: DATABASE_URL's, else a throwaway cluster.
 
     Yields its URL, where it came from, and its postmaster's process id when known.
     """
-    configured = os.environ.get("DATABASE_URL")
+    configured = configured_database_url()
     if configured:
-        if urllib.parse.urlsplit(configured).scheme not in ("postgres", "postgresql"):
-            raise BenchError(
-                "DATABASE_URL must name a PostgreSQL server (postgres://...), the production "
-                "database; unset it to let the benchmark start a throwaway PostgreSQL."
-            )
         yield configured, "DATABASE_URL", None
         return
     with throwaway_cluster(workdir) as (url, postmaster):
@@ -191,8 +197,15 @@ def postgresql_server(workdir: Path) -> Iterator[tuple[str, str, int | None]]:
 def fresh_database(server_url: str) -> Iterator[str]:
     """A new, empty database on the server, dropped afterwards; yields its URL."""
     name = f"hotline_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(server_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as error:
+        where = urllib.parse.urlsplit(server_url)
+        raise BenchError(
+            f"cannot create a database on {where.hostname}:{where.port or 5432} as "
+            f"{where.username}: {str(error).strip()}. The role needs LOGIN and CREATEDB."
+        ) from None
     log(f"created database {name}")
     try:
         yield with_database(server_url, name)
@@ -906,6 +919,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def benchmark(args: argparse.Namespace) -> dict[str, Any]:
+    configured_database_url()  # a wrong DATABASE_URL fails before anything is measured
     busy_before = idle_machine_check()
     loop_ms = python_loop_ms()
     with ExitStack() as stack:

@@ -264,6 +264,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_DISABLE_ACCESS_LOG = True
 # axes names the client's address and browser in its log lines; name only the username.
 AXES_CLIENT_STR_CALLABLE = "hotline.accounts.lockout.client_description"
+AXES_USERNAME_CALLABLE = "hotline.accounts.lockout.attempted_username"
 # No one, managers included, may read another person's authenticator secret in the admin.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Behind a proxy every client would share the proxy's address, so one person's failures would

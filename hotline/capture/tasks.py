@@ -1,6 +1,6 @@
 """Background work of capture: thin wrappers over the pipeline, safe to run again."""
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from django.utils import timezone
@@ -22,8 +22,14 @@ def capture_url_task(url_id: int, requested_at: str | None = None) -> int | None
     return pipeline.capture_url(url_id).pk
 
 
-def request_captures(url_ids: Iterable[int]) -> None:
-    """Enqueue a capture of each url not captured within HOTLINE_RECAPTURE_AFTER_HOURS."""
+def request_captures(url_ids: Iterable[int], *, new: Collection[int] = ()) -> None:
+    """Enqueue a capture of each url not captured within HOTLINE_RECAPTURE_AFTER_HOURS.
+
+    Urls in `new` were created by the caller just now, so nothing can have captured them: they
+    skip the look-up, which is most of the cost on the path of filing a report.
+    """
     now = timezone.now()
-    for url_id in pipeline.urls_due(url_ids, now):
+    known = set(url_ids)
+    due = sorted(known & set(new)) + pipeline.urls_due(known - set(new), now)
+    for url_id in due:
         capture_url_task.enqueue(url_id, now.isoformat())

@@ -4,13 +4,11 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
-from typing import Any
+from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q, Value
-from django.db.models.functions import Greatest, Least
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from hotline.capture.tasks import request_captures
@@ -89,7 +87,7 @@ def _file_new_report(
             submission_token=submission_token,
             language=language,
         )
-        url_ids = _count_urls(submission.urls, source, report.received_at)
+        url_ids, new_url_ids = _count_urls(submission.urls, source, report.received_at)
         ReportedUrl.objects.bulk_create(
             ReportedUrl(
                 report=report, url_id=url_ids[item.canonical_hash], submitted=item.submitted
@@ -100,15 +98,19 @@ def _file_new_report(
             # Enqueued in the same transaction: the email goes out only if the report is kept.
             send_report_confirmation.enqueue(report.pk)
         if settings.HOTLINE_CAPTURE_ON_REPORT:
-            # After commit, so that a worker finds the urls and a report rolled back captures none.
-            transaction.on_commit(partial(request_captures, sorted(url_ids.values())))
+            # In the same transaction, like the email: the database task backend's worker sees
+            # the tasks only with the urls, and a report rolled back captures none. A backend
+            # that queues outside the database (Redis) must enqueue on commit instead.
+            request_captures(sorted(url_ids.values()), new=new_url_ids)
     return report
 
 
 def _count_urls(
     urls: Sequence[SubmittedUrl], source: ReportingSource | None, now: datetime
-) -> dict[str, int]:
-    """Create the urls never seen before and count this report on every url; ids by hash.
+) -> tuple[dict[str, int], set[int]]:
+    """Create the urls never seen before and count this report on every url.
+
+    Returns the url ids by canonical hash, and the ids of the urls this report created.
 
     Rows are created and then locked in hash order, so that concurrent reports naming the same
     urls wait for each other instead of deadlocking, and no count is lost. A url nobody has
@@ -139,8 +141,9 @@ def _count_urls(
     for already_named in (False, True):
         ids = [pk for pk, _, _ in rows if (pk in named_before) == already_named]
         if ids:
-            Url.objects.filter(pk__in=ids).update(**_one_more_report(now, already_named, weight))
-    return {canonical_hash: pk for pk, canonical_hash, _ in rows}
+            _count_one_more_report(ids, now, 0 if already_named else weight, not already_named)
+    ids_by_hash = {canonical_hash: pk for pk, canonical_hash, _ in rows}
+    return ids_by_hash, {pk for pk, _, count in rows if count == 0}
 
 
 def _named_before(url_ids: list[int], source: ReportingSource | None) -> set[int]:
@@ -156,24 +159,42 @@ def _named_before(url_ids: list[int], source: ReportingSource | None) -> set[int
     return set(Url.objects.filter(named, pk__in=url_ids).values_list("pk", flat=True))
 
 
-def _one_more_report(now: datetime, already_named: bool, weight: int) -> dict[str, Any]:
-    """Column updates for one more report, computed by the database from the current values.
+def _count_one_more_report(
+    url_ids: list[int], now: datetime, weight: int, new_source: bool
+) -> None:
+    """One UPDATE counting one more report on each url, computed from the current values.
 
-    The priority repeats Url.compute_priority() over the new values, because an UPDATE reads
-    every column as it was before the statement.
+    Plain SQL because building the same statement from F(), Least() and Greatest() costs
+    about a millisecond of CPU per report, the largest single cost of filing one. The priority
+    repeats Url.compute_priority() over the new values, because an UPDATE reads every column as
+    it was before the statement.
     """
-    new_source = 0 if already_named else 1
-    added_weight = 0 if already_named else weight
-    source_weight = Least(F("source_weight") + added_weight, MAX_SOURCE_WEIGHT)
-    priority = (
-        Least(F("report_count") + 1, REPORT_COUNT_CAP)
-        + 10 * Greatest(F("source_count") + new_source - 1, 0)
-        + source_weight
+    placeholders = ", ".join(["%s"] * len(url_ids))
+    parameters = [
+        int(new_source),
+        weight,
+        connection.ops.adapt_datetimefield_value(now),
+        REPORT_COUNT_CAP,
+        int(new_source),
+        weight,
+        *url_ids,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_count_sql(connection.vendor) % {"ids": placeholders}, parameters)
+
+
+@cache
+def _count_sql(vendor: str) -> str:
+    least, greatest = ("MIN", "MAX") if vendor == "sqlite" else ("LEAST", "GREATEST")
+    weight = f"{least}(source_weight + %%s, {MAX_SOURCE_WEIGHT})"
+    return (
+        # Only constants and SQL function names are formatted in; every value is a parameter.
+        f"UPDATE {Url._meta.db_table} SET"  # noqa: S608
+        " report_count = report_count + 1,"
+        " source_count = source_count + %%s,"
+        f" source_weight = {weight},"
+        f" last_reported_at = {greatest}(last_reported_at, %%s),"
+        f" priority = {least}(report_count + 1, %%s)"
+        f" + 10 * {greatest}(source_count + %%s - 1, 0) + {weight}"
+        " WHERE id IN (%(ids)s)"
     )
-    return {
-        "report_count": F("report_count") + 1,
-        "source_count": F("source_count") + new_source,
-        "source_weight": source_weight,
-        "last_reported_at": Greatest(F("last_reported_at"), Value(now)),
-        "priority": priority,
-    }

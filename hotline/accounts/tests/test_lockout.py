@@ -115,3 +115,10 @@ def test_behind_a_proxy_one_address_failing_does_not_pause_sign_in_from_another(
 
     assert blocked.status_code == 429
     assert allowed.status_code == 302
+
+
+def test_a_huge_made_up_username_is_counted_as_a_failure_not_a_server_error(db):
+    response = Client().post(reverse("accounts:login"), {"username": "x" * 5000, "password": "p"})
+
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "x" * 150
