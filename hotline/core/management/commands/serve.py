@@ -59,4 +59,7 @@ class Command(BaseCommand):
             "timeout": 60,
             "graceful_timeout": 20,
             "backlog": 2048,
+            # A socket of its own per worker, so the kernel spreads connections evenly; on a
+            # shared socket one worker takes most keep-alive clients and sheds load early.
+            "reuse_port": True,
         }
