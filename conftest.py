@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, sync_playwright
 
 from hotline.accounts.models import Role, User
+from hotline.accounts.testing import verified_client
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is used beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -63,16 +64,6 @@ def make_staff(db: None) -> Callable[..., User]:
         return user
 
     return make
-
-
-def verified_client(user: User) -> Client:
-    """A client signed in as `user` with the second factor already verified."""
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
-    session.save()
-    return client
 
 
 @pytest.fixture

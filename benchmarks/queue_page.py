@@ -154,18 +154,6 @@ def analyse_tables() -> None:
             cursor.execute("ANALYZE")
 
 
-def analyst_client(analyst: Any) -> Any:
-    from django.test import Client
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client = Client()
-    client.force_login(analyst)
-    session = client.session
-    session["otp_device_id"] = TOTPDevice.objects.get(user=analyst).persistent_id
-    session.save()
-    return client
-
-
 def render(client: Any, path: str) -> float:
     started = time.perf_counter()
     response = client.get(path)
@@ -212,6 +200,8 @@ def run(args: argparse.Namespace, database: str) -> dict[str, Any]:
     from django.conf import settings
     from django.test.utils import override_settings
 
+    from hotline.accounts.testing import verified_client
+
     analysts = make_analysts()
     queued = insert_urls(args.urls, args.seed, analysts)
     analyse_tables()
@@ -219,7 +209,7 @@ def run(args: argparse.Namespace, database: str) -> dict[str, Any]:
     pages = {"first": "/staff/queue/", "deep": f"/staff/queue/?page={deep}"}
     storage = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(STORAGES={**settings.STORAGES, "staticfiles": storage}):
-        client = analyst_client(analysts[0])
+        client = verified_client(analysts[0])
         queries = {name: queries_of(client, path) for name, path in pages.items()}
         timings = measure(client, pages, args.requests)
     every = [sample for samples in timings.values() for sample in samples]

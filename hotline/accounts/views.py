@@ -65,13 +65,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 def enrol(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
     device = factor.enrolment_device(user)
     form = CodeForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        check = factor.check_code(user, device, form.cleaned_data["code"])
-        if check.accepted:
-            factor.confirm_enrolment(request, user, device)
-            return redirect(next_url)
-        factor.record_refusal(user, device, "enrolment", check)
-        form.refuse(check.wait_seconds)
+    if _accepts_code(form, user, device, "enrolment"):
+        factor.confirm_enrolment(request, user, device)
+        return redirect(next_url)
     context = {
         "form": form,
         "next": next_url,
@@ -83,14 +79,21 @@ def enrol(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
 
 def verify(request: HttpRequest, user: User, device: TOTPDevice, next_url: str) -> HttpResponse:
     form = CodeForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        check = factor.check_code(user, device, form.cleaned_data["code"])
-        if check.accepted:
-            factor.complete_verification(request, user, device)
-            return redirect(next_url)
-        factor.record_refusal(user, device, "verification", check)
-        form.refuse(check.wait_seconds)
+    if _accepts_code(form, user, device, "verification"):
+        factor.complete_verification(request, user, device)
+        return redirect(next_url)
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url})
+
+
+def _accepts_code(form: CodeForm, user: User, device: TOTPDevice, purpose: str) -> bool:
+    """Whether a code was sent and the device accepts it; a refusal is audited and explained."""
+    if not form.is_valid():
+        return False
+    check = factor.check_code(user, device, form.cleaned_data["code"])
+    if not check.accepted:
+        factor.record_refusal(user, device, purpose, check)
+        form.refuse(check.wait_seconds)
+    return check.accepted
 
 
 @staff_required

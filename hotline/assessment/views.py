@@ -113,15 +113,7 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @analyst_required
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    url = load_case(pk)
-    analyst = staff_member(request)
-    try:
-        assessment = _open_step(url, analyst, UrlState.AWAITING_CONFIRMATION)
-    except AssessmentRefused as refusal:
-        return refuse(request, url, refusal)
-    if request.method == "GET":
-        return render_case(request, url)
-    return _second_analyst_decision(request, url, assessment, analyst)
+    return _decision_step(request, pk, UrlState.AWAITING_CONFIRMATION, _second_analyst_decision)
 
 
 def _second_analyst_decision(
@@ -145,15 +137,23 @@ def _second_analyst_decision(
 @require_http_methods(["GET", "POST"])
 @senior_analyst_required
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _decision_step(request, pk, UrlState.DISPUTED, _senior_decision)
+
+
+Decision = Callable[[HttpRequest, Url, Assessment, User], HttpResponse]
+
+
+def _decision_step(request: HttpRequest, pk: int, state: str, decide: Decision) -> HttpResponse:
+    """The case page of a step held by the requester (GET), or their decision on it (POST)."""
     url = load_case(pk)
-    senior = staff_member(request)
+    person = staff_member(request)
     try:
-        assessment = _open_step(url, senior, UrlState.DISPUTED)
+        assessment = _open_step(url, person, state)
     except AssessmentRefused as refusal:
         return refuse(request, url, refusal)
     if request.method == "GET":
         return render_case(request, url)
-    return _senior_decision(request, url, assessment, senior)
+    return decide(request, url, assessment, person)
 
 
 def _senior_decision(

@@ -3,8 +3,9 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import STAFF_PASSWORD, verified_client
+from conftest import STAFF_PASSWORD
 from hotline.accounts.models import Role, User
+from hotline.accounts.testing import verified_client
 from hotline.audit.log import record, verify_chain
 from hotline.audit.models import AuditEntry
 

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.utils import formats, timezone
 
-from conftest import verified_client
 from hotline.accounts.models import User
+from hotline.accounts.testing import verified_client
 from hotline.assessment import claims
 from hotline.assessment.models import Assessment
 from hotline.assessment.tests.conftest import CONFIRMED_GRADE, audit_actions, page_text

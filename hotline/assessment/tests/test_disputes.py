@@ -4,8 +4,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
 
-from conftest import verified_client
 from hotline.accounts.models import User
+from hotline.accounts.testing import verified_client
 from hotline.assessment import claims
 from hotline.assessment.errors import NotAllowed
 from hotline.assessment.grade import Grade

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs
 import pytest
 from playwright.sync_api import Browser, Page, Request
 
-from conftest import verified_client
 from hotline.accounts.models import User
+from hotline.accounts.testing import verified_client
 from hotline.assessment import claims
 from hotline.assessment.grade import Grade
 from hotline.assessment.models import Assessment

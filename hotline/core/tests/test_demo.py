@@ -13,8 +13,8 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import verified_client
 from hotline.accounts.models import Role, User
+from hotline.accounts.testing import verified_client
 from hotline.assessment.models import Assessment
 from hotline.assessment.vocabulary import AssessmentStatus
 from hotline.core.management.commands.demo import plan_demo

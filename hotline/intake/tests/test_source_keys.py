@@ -6,8 +6,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from conftest import verified_client
 from hotline.accounts.models import Role
+from hotline.accounts.testing import verified_client
 from hotline.audit.models import AuditEntry
 from hotline.intake.models import Report, ReportingSource, SourceApiKey, SourceKind, Url
 from hotline.intake.source_keys import source_for_key

@@ -3,7 +3,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from conftest import verified_client
+from hotline.accounts.testing import verified_client
 from hotline.assessment.vocabulary import Outcome
 from hotline.audit.models import AuditEntry
 from hotline.stats.figures import current_year
