@@ -161,3 +161,9 @@ def test_the_page_needs_a_bounded_number_of_queries(
         response = manager_client.get(OVERVIEW, {"year": "2025"})
 
     assert response.context["figures"].totals.confirmed == 28
+
+
+def test_a_manager_finds_the_administration_from_the_statistics_page(manager_client):
+    response = manager_client.get(reverse("stats:overview"))
+
+    assert f'href="{reverse("admin:index")}"' in response.content.decode()
