@@ -254,6 +254,12 @@ def hotline_command(*arguments: str) -> list[str]:
     return [sys.executable, "-m", "hotline.cli", *arguments]
 
 
+def run_hotline(env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
+    """A `hotline` command run to completion with the server's environment, output captured."""
+    command = hotline_command(*arguments)
+    return subprocess.run(command, env=env, cwd=ROOT, check=False, capture_output=True, text=True)
+
+
 def server_environment(
     args: argparse.Namespace, database_url: str, workdir: Path
 ) -> dict[str, str]:
@@ -287,14 +293,7 @@ def effective_settings(env: dict[str, str]) -> dict[str, Any]:
         f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}"
         " | {'CONN_MAX_AGE': connection.settings_dict['CONN_MAX_AGE']}))"
     )
-    shell = subprocess.run(
-        hotline_command("shell", "-c", code),
-        env=env,
-        cwd=ROOT,
-        check=False,
-        capture_output=True,
-        text=True,
-    )
+    shell = run_hotline(env, "shell", "-c", code)
     if shell.returncode != 0:
         raise BenchError(f"the settings did not load:\n{shell.stderr[-3000:]}")
     values: dict[str, Any] = json.loads(shell.stdout.strip().splitlines()[-1])
@@ -322,14 +321,7 @@ def hotline_server(
 ) -> Iterator[tuple[int, int]]:
     """Migrate, then run `hotline serve` (no task worker) on loopback; yields (port, pid)."""
     log("migrating the fresh database")
-    migrate = subprocess.run(
-        hotline_command("migrate", "--no-input"),
-        env=env,
-        cwd=ROOT,
-        check=False,
-        capture_output=True,
-        text=True,
-    )
+    migrate = run_hotline(env, "migrate", "--no-input")
     if migrate.returncode != 0:
         raise BenchError(f"hotline migrate failed:\n{migrate.stderr[-3000:]}")
     port = free_port()
