@@ -249,6 +249,12 @@ HOTLINE_INTAKE_QUEUE_TIMEOUT_MS = env.integer("HOTLINE_INTAKE_QUEUE_TIMEOUT_MS",
 HOTLINE_CLAIM_MINUTES = env.integer("HOTLINE_CLAIM_MINUTES", 30, minimum=1)
 HOTLINE_CONFIRM_ALL_OUTCOMES = env.boolean("HOTLINE_CONFIRM_ALL_OUTCOMES", False)
 HOTLINE_QUEUE_PAGE_SIZE = env.integer("HOTLINE_QUEUE_PAGE_SIZE", 50, minimum=1)
+# How many analysts in all (who graded and who confirmed) must stand behind a media grade before
+# the hash list takes it.
+HOTLINE_GRADE_CONFIRMATIONS = env.integer("HOTLINE_GRADE_CONFIRMATIONS", 2, minimum=1)
+# Known-hash pre-grading: a PDQ match within this many bits, of a picture of at least this quality.
+HOTLINE_PDQ_MATCH_THRESHOLD = env.integer("HOTLINE_PDQ_MATCH_THRESHOLD", 31, minimum=0)
+HOTLINE_PDQ_MIN_QUALITY = env.integer("HOTLINE_PDQ_MIN_QUALITY", 50, minimum=0)
 HOTLINE_WEB_WORKERS = env.integer("HOTLINE_WEB_WORKERS", 2, minimum=1)
 # Enough threads that an overload reaches the intake load shedding (see above); each thread may
 # hold a database connection, so workers x threads must stay below PostgreSQL's max_connections.

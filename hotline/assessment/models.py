@@ -10,6 +10,7 @@ from hotline.accounts.models import User
 from hotline.assessment import claims
 from hotline.assessment.errors import AlreadyDecided, InvalidGrade, NotAllowed
 from hotline.assessment.grade import Grade
+from hotline.assessment.signals import assessment_counted
 from hotline.assessment.vocabulary import AgeBand, AssessmentStatus, Category, Outcome, Sex
 from hotline.audit.log import record
 from hotline.intake.models import Url, UrlState
@@ -87,6 +88,8 @@ class Assessment(models.Model):
                 **grade.as_fields(),
             )
             assessment.audit("assessment.submitted", analyst, outcome=grade.outcome)
+            if final:
+                assessment.announce_counted()
         return assessment
 
     @classmethod
@@ -146,6 +149,7 @@ class Assessment(models.Model):
             self._move(AssessmentStatus.AWAITING_CONFIRMATION, AssessmentStatus.CONFIRMED)
             confirmation = self.confirmations.create(analyst=by, agrees=True)
             self.audit("assessment.confirmed", by)
+            self.announce_counted()
         return confirmation
 
     def disagree(self, by: User, reason: str) -> "Confirmation":
@@ -172,6 +176,7 @@ class Assessment(models.Model):
             self._move(AssessmentStatus.DISPUTED, AssessmentStatus.CONFIRMED)
             confirmation = self.confirmations.create(analyst=by, agrees=True, resolves_dispute=True)
             self.audit("assessment.upheld", by)
+            self.announce_counted()
         return confirmation
 
     def overrule(self, by: User, new_grade: Grade) -> "Assessment":
@@ -194,6 +199,7 @@ class Assessment(models.Model):
                 **new_grade.as_fields(),
             )
             self.audit("assessment.overruled", by, replacement=replacement.pk)
+            replacement.announce_counted()
         return replacement
 
     def _move(self, from_status: str, to_status: str, *, decided: bool = True) -> None:
@@ -205,6 +211,9 @@ class Assessment(models.Model):
             raise AlreadyDecided(_("This assessment was decided by someone else meanwhile."))
         for name, value in changes.items():
             setattr(self, name, value)
+
+    def announce_counted(self) -> None:
+        assessment_counted.send(sender=Assessment, assessment=self)
 
     def audit(self, action: str, actor: User, **detail: object) -> None:
         record(
@@ -235,3 +244,9 @@ class Confirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{'agrees' if self.agrees else 'disputes'} #{self.assessment_id}"
+
+
+# Registered with the app here; their rules live in their own module.
+from hotline.assessment.media_grades import MediaGrade, MediaGradeConfirmation  # noqa: E402
+
+__all__ = ["Assessment", "Confirmation", "MediaGrade", "MediaGradeConfirmation"]

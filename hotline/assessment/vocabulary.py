@@ -41,3 +41,24 @@ class AssessmentStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed by a second analyst")
     DISPUTED = "disputed", _("Disputed")
     OVERRULED = "overruled", _("Overruled by a senior analyst")
+
+
+class GradeCategory(models.TextChoices):
+    """What one media item is; A-C are the legal categories, then what is not classified."""
+
+    A = "A", _("Category A")
+    B = "B", _("Category B")
+    C = "C", _("Category C")
+    NPI = "npi", _("Non-photographic (NPI)")
+    NOT_ILLEGAL = "not_illegal", _("Not illegal")
+
+
+class GradeBasis(models.TextChoices):
+    ANALYST = "analyst", _("Graded by an analyst")
+    KNOWN_MATCH = "known_match", _("Matched a known grade")
+
+
+class GradeStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

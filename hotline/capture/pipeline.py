@@ -42,6 +42,7 @@ from hotline.capture.models import (
     MediaItem,
     MediaKindChoice,
 )
+from hotline.capture.signals import capture_recorded
 from hotline.capture.warc import sent_request_headers, write_capture_warc
 from hotline.intake.models import Url
 
@@ -229,6 +230,7 @@ def _record(
             truncated=result.truncated,
         )
         CaptureMedia.objects.bulk_create(_link(capture, item) for item in found)
+        capture_recorded.send(sender=Capture, capture=capture)
     return capture
 
 
