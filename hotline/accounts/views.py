@@ -4,13 +4,17 @@ from typing import cast
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
-from django.contrib.auth.views import LoginView, redirect_to_login
+from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.views import LoginView, PasswordChangeView, redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -100,6 +104,20 @@ def _accepts_code(form: CodeForm, user: User, device: TOTPDevice, purpose: str) 
 def home(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     return redirect("stats:overview" if user.is_manager else "assessment:queue")
+
+
+@method_decorator(staff_required, name="dispatch")
+class ChangePasswordView(PasswordChangeView):
+    """Staff change their own password; other sessions of theirs end, this one goes on."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:home")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        record("account.password_changed", actor=form.user)
+        messages.success(self.request, _("Your password is changed."))
+        return response
 
 
 @require_POST
