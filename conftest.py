@@ -3,8 +3,11 @@
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+import redis
 from django.db import connection
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -12,6 +15,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from hotline.accounts.models import Role, User
 from hotline.accounts.testing import verified_client
+from hotline.core.tests.services import REDIS_SERVER, HotlineSite, RedisServer
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is used beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -114,3 +118,43 @@ def chromium() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer | None]:
+    """A redis-server of the test session's own, or None where it is not installed."""
+    if REDIS_SERVER is None:
+        yield None
+        return
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def rq_backend(redis_server: RedisServer | None, settings: Any) -> RedisServer:
+    """Tasks go to RQ queues in an empty real Redis, as with HOTLINE_TASK_BACKEND=RQBackend."""
+    require_service(redis_server is not None, "redis-server")
+    assert redis_server is not None
+    redis.Redis.from_url(redis_server.url).flushall()
+    settings.RQ_QUEUES = {"default": {"URL": redis_server.url, "DEFAULT_TIMEOUT": 60}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    return redis_server
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database file migrated once per session, for `hotline_site` to copy."""
+    template = HotlineSite(tmp_path_factory.mktemp("hotline-template") / "var")
+    template.run("migrate", "--no-input", timeout=600)
+    return template.var_dir / "hotline.sqlite3"
+
+
+@pytest.fixture
+def hotline_site(tmp_path: Path, migrated_database: Path) -> Iterator[HotlineSite]:
+    """A migrated Hotline installation of the test's own, run as separate processes."""
+    site = HotlineSite(tmp_path / "var")
+    site.var_dir.mkdir()
+    shutil.copyfile(migrated_database, site.var_dir / "hotline.sqlite3")
+    yield site
+    site.stop()

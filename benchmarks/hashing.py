@@ -5,8 +5,10 @@ temporary directory: 1920x1080 JPEGs at quality 90, 12-megapixel (4000x3000) JPE
 1920x1080 PNGs. Each round hashes every file of a set with hashcore (`hash_file`: read, MD5,
 SHA-1, SHA-256, decode, PDQ with its eight dihedral hashes) and with the naive path (read, the
 same three digests, `Image.open().convert("RGB")` at full size, `pdqhash.compute`), alternating
-so both see the same machine load. Time is this process's CPU time, so the figures are per core
-and little disturbed by other work on the machine; the median round is reported.
+so both see the same machine load, after one untimed pass of each over the set. Time is this
+process's CPU time, so the figures are per core and little disturbed by other work on the
+machine; the median round is reported, and the speed-up of each pair of rounds gives its spread
+(`speedup_rounds`: lowest, median, highest).
 
 It also hashes Meta's PDQ conformance images (quality >= 80) both ways and reports the largest
 Hamming distance to the expected hashes (conformance needs <= 10).
@@ -99,16 +101,19 @@ def cpu_seconds(hasher: Callable[[Path], str], paths: list[Path]) -> float:
     return time.process_time() - start
 
 
-def throughput(paths: list[Path], rounds: int) -> dict[str, float]:
+def throughput(paths: list[Path], rounds: int) -> dict[str, Any]:
     """Median images per CPU-second of both paths, rounds alternating between them."""
     for hasher in (ours_hash, naive_hash):
-        hasher(paths[0])  # warm caches and lazy imports
+        cpu_seconds(hasher, paths)  # warm caches, lazy imports and the memory allocator
     ours, naive = [], []
     for _ in range(rounds):
         ours.append(len(paths) / cpu_seconds(ours_hash, paths))
         naive.append(len(paths) / cpu_seconds(naive_hash, paths))
     ours_rate, naive_rate = statistics.median(ours), statistics.median(naive)
-    return {"ours": ours_rate, "naive": naive_rate, "speedup": ours_rate / naive_rate}
+    ratios = sorted(mine / theirs for mine, theirs in zip(ours, naive, strict=True))
+    spread = [round(ratio, 2) for ratio in (ratios[0], statistics.median(ratios), ratios[-1])]
+    speedup = ours_rate / naive_rate
+    return {"ours": ours_rate, "naive": naive_rate, "speedup": speedup, "spread": spread}
 
 
 def distance_to_reference(hasher: Callable[[Path], str]) -> int:
@@ -131,6 +136,7 @@ def run(rounds: int) -> dict[str, Any]:
             figures[f"ours{suffix}_images_per_s"] = round(rates["ours"], 1)
             figures[f"naive{suffix}_images_per_s"] = round(rates["naive"], 1)
             figures[f"speedup{suffix}"] = round(rates["speedup"], 2)
+            figures[f"speedup{suffix}_rounds"] = rates["spread"]
             figures["sets"][name] = {"files": len(paths), "mean_bytes": _mean_size(paths)}
     figures["max_distance_to_reference"] = distance_to_reference(ours_hash)
     figures["naive_max_distance_to_reference"] = distance_to_reference(naive_hash)

@@ -326,7 +326,13 @@ def hotline_server(
         raise BenchError(f"hotline migrate failed:\n{migrate.stderr[-3000:]}")
     port = free_port()
     command = hotline_command(
-        "serve", "--no-worker", "--bind", f"{HOST}:{port}", "--workers", str(workers)
+        "serve",
+        "--no-worker",
+        "--no-scheduler",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
     )
     command += ["--threads", str(threads)]
     log(f"starting: hotline serve --workers {workers} --threads {threads} on {HOST}:{port}")

@@ -9,6 +9,7 @@ Every failure is a HashingError whose message can be shown to an operator as it 
 
 from .errors import HashingError
 from .hashing import FileHashes, FrameHash, hash_bytes, hash_file
+from .index import IndexMatch, PDQIndex
 from .limits import DEFAULT_LIMITS, Limits
 from .pdq import Dihedral, hamming_distance
 from .video import VideoFrameHash
@@ -19,7 +20,9 @@ __all__ = [
     "FileHashes",
     "FrameHash",
     "HashingError",
+    "IndexMatch",
     "Limits",
+    "PDQIndex",
     "VideoFrameHash",
     "hamming_distance",
     "hash_bytes",

@@ -1,10 +1,10 @@
-"""Turning one decoded frame of any Pillow mode into the RGB array PDQ hashes.
+"""Turning one decoded frame of any Pillow mode into the image PDQ hashes.
 
-The frame is converted to RGB as a viewer would see it (transparency over white, 16-bit samples
-scaled to 8), scaled so its longest side is at most the reference's 512 pixels with the
-reference's filter (Pillow's bicubic thumbnail), and turned upright as its EXIF orientation says,
-so a photo hashes the same however it was stored. A scaled frame goes to PDQ as gray RGB: its
-luma, which is all PDQ reads, scaled in floating point.
+The frame is converted to what a viewer sees (transparency over white, 16-bit samples scaled to
+8; gray stays gray, all else becomes RGB), scaled so its longest side is at most the reference's
+512 pixels with the reference's filter (Pillow's bicubic thumbnail), and turned upright as its
+EXIF orientation says, so a photo hashes the same however it was stored. A scaled frame goes to
+PDQ as its luma (mode L), which is all PDQ reads.
 """
 
 from typing import Any
@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from .pdq import REFERENCE_SIDE, RgbArray
+from .pdq import REFERENCE_SIDE
 
 _WHITE = (255, 255, 255, 255)
 _REDUCING_GAP = 2.0
@@ -43,16 +43,14 @@ def reference_size(size: tuple[int, int]) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
-def pdq_input(frame: Image.Image, orientation: int) -> RgbArray:
-    """The upright, reference-sized RGB array of `frame`, ready for PDQ."""
+def pdq_input(frame: Image.Image, orientation: int) -> Image.Image:
+    """`frame` upright at the reference size, in mode L (its luma) or RGB, ready for PDQ."""
     if frame.mode in _HIGH_DEPTH_MODES:
-        small = _high_depth_to_rgb(frame)
+        small = _high_depth_to_luma(frame)
     else:
-        rgb = _to_rgb(frame)
-        small = rgb if reference_size(rgb.size) == rgb.size else _shrink_luma(rgb)
+        small = _to_reference_size(_visible(frame))
     method = _UPRIGHT.get(orientation)
-    upright = small if method is None else small.transpose(method)
-    return np.asarray(upright)
+    return small if method is None else small.transpose(method)
 
 
 def _shrink(image: Image.Image) -> Image.Image:
@@ -61,20 +59,23 @@ def _shrink(image: Image.Image) -> Image.Image:
     return image.resize(size, Image.Resampling.BICUBIC, reducing_gap=_REDUCING_GAP)
 
 
-def _shrink_luma(rgb: Image.Image) -> Image.Image:
-    # PDQ only sees luma (Pillow's "F" conversion uses PDQ's weights, unrounded): scaling that one
-    # channel is a third of the work of scaling RGB, and rounds once instead of once per channel.
-    # A much larger image is first box-reduced in RGB, as thumbnail() does, so that the float
-    # copy stays small.
-    factor = int(max(rgb.size) / REFERENCE_SIDE / _REDUCING_GAP)
-    reduced = rgb.reduce(factor) if factor > 1 else rgb
-    return _gray_to_rgb(np.asarray(_shrink(reduced.convert("F"))))
+def _to_reference_size(image: Image.Image) -> Image.Image:
+    # A frame already at the reference size is hashed as it is, as the reference hashes it.
+    if reference_size(image.size) == image.size:
+        return image
+    # PDQ only sees luma (Pillow's L conversion uses PDQ's weights): scaling that one channel is
+    # a third of the work of scaling RGB. A much larger image is first box-reduced, as
+    # thumbnail() does.
+    factor = int(max(image.size) / REFERENCE_SIDE / _REDUCING_GAP)
+    reduced = image.reduce(factor) if factor > 1 else image
+    return _shrink(reduced if reduced.mode == "L" else reduced.convert("L"))
 
 
-def _to_rgb(image: Image.Image) -> Image.Image:
+def _visible(image: Image.Image) -> Image.Image:
+    # Luma (a gray picture, or a JPEG decoded to its Y channel alone) stays luma; all else is RGB.
     if image.mode in _ALPHA_MODES or "transparency" in image.info:
         return _on_white(image)
-    return image if image.mode == "RGB" else image.convert("RGB")
+    return image if image.mode in ("L", "RGB") else image.convert("RGB")
 
 
 def _on_white(image: Image.Image) -> Image.Image:
@@ -83,7 +84,7 @@ def _on_white(image: Image.Image) -> Image.Image:
     return Image.alpha_composite(background, image.convert("RGBA")).convert("RGB")
 
 
-def _high_depth_to_rgb(image: Image.Image) -> Image.Image:
+def _high_depth_to_luma(image: Image.Image) -> Image.Image:
     values = np.nan_to_num(np.asarray(_shrink(image.convert("F")), dtype=np.float64))
     if image.mode.startswith("I;16"):
         low, high = 0.0, 65535.0
@@ -91,8 +92,8 @@ def _high_depth_to_rgb(image: Image.Image) -> Image.Image:
         # 32-bit integer and float images have no fixed white; PDQ ignores brightness and
         # contrast, so stretching the range used only avoids clipping.
         low, high = float(values.min()), float(values.max())
-    return _gray_to_rgb((values - low) * (255.0 / max(high - low, 1e-12)))
+    return _gray((values - low) * (255.0 / max(high - low, 1e-12)))
 
 
-def _gray_to_rgb(gray: npt.NDArray[np.floating[Any]]) -> Image.Image:
-    return Image.fromarray(np.clip(np.rint(gray), 0, 255).astype(np.uint8)).convert("RGB")
+def _gray(values: npt.NDArray[np.floating[Any]]) -> Image.Image:
+    return Image.fromarray(np.clip(np.rint(values), 0, 255).astype(np.uint8))

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from .digests import Digests, digest_bytes, digest_file
 from .errors import HashingError
 from .images import decode_image
 from .limits import DEFAULT_LIMITS, Limits
-from .pdq import Dihedral, PdqHash, RgbArray, pdq_dihedral, pdq_hash
+from .pdq import Dihedral, PdqHash, pdq_dihedral, pdq_hash
 from .sniff import HEAD_SIZE, video_format
 from .video import VideoFrameHash, video_frame_hashes
 
@@ -113,7 +115,7 @@ def _check_image_size(size: int, limits: Limits) -> None:
         )
 
 
-def _frame_hashes(first: PdqHash, rest: Iterator[RgbArray]) -> tuple[FrameHash, ...]:
+def _frame_hashes(first: PdqHash, rest: Iterator[Image.Image]) -> tuple[FrameHash, ...]:
     hashes = [first, *(pdq_hash(frame) for frame in rest)]
     return tuple(FrameHash(index, pdq.hex, pdq.quality) for index, pdq in enumerate(hashes))
 

@@ -2,8 +2,9 @@
 
 The format is read from the bytes, never from a name, and only from a fixed list of raster
 formats (Pillow also knows formats it hands to external programs, such as EPS to Ghostscript).
-Declared dimensions are checked before any pixel is decoded. JPEGs are decoded at the smallest
-DCT scale that still covers the reference size, which is most of this module's speed.
+Declared dimensions are checked before any pixel is decoded. A JPEG larger than the reference
+size is decoded at the smallest DCT scale that still covers it, and to its luma (Y) alone, which
+is most of this module's speed.
 """
 
 import io
@@ -13,12 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pillow_heif
-from PIL import ExifTags, Image, ImageSequence, JpegImagePlugin, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageSequence, UnidentifiedImageError
+from PIL.JpegImagePlugin import JpegImageFile
 
 from .errors import HashingError
 from .frames import pdq_input, reference_size
 from .limits import Limits
-from .pdq import RgbArray
 
 pillow_heif.register_heif_opener()
 Image.init()
@@ -34,7 +35,8 @@ NOT_READABLE = "not an image or video this hasher can read"
 
 @dataclass(frozen=True)
 class DecodedImage:
-    """An opened image: its format, and its frames as PDQ input, decoded one at a time.
+    """An opened image: its format, and its frames as PDQ input (see `pdq_input`), decoded one
+    at a time.
 
     `frames` yields the image itself, then (if `animated`) each further frame up to the limit;
     it raises HashingError if a frame cannot be decoded.
@@ -42,7 +44,7 @@ class DecodedImage:
 
     format: str
     animated: bool
-    frames: Iterator[RgbArray]
+    frames: Iterator[Image.Image]
 
 
 def decode_image(data: bytes, limits: Limits) -> DecodedImage:
@@ -69,15 +71,23 @@ def _check_pixels(image: Image.Image, limits: Limits) -> None:
         )
 
 
-def _still_frame(image: Image.Image) -> Iterator[RgbArray]:
+def _still_frame(image: Image.Image) -> Iterator[Image.Image]:
     with _decoding_errors():
-        if isinstance(image, JpegImagePlugin.JpegImageFile):
-            image.draft("RGB", reference_size(image.size))
+        if isinstance(image, JpegImageFile):
+            _draft(image)
         image.load()
         yield pdq_input(image, _orientation(image))
 
 
-def _animation_frames(image: Image.Image, limits: Limits) -> Iterator[RgbArray]:
+def _draft(jpeg: JpegImageFile) -> None:
+    size = reference_size(jpeg.size)
+    if size != jpeg.size:
+        # The frame will be scaled as luma anyway (see pdq_input): libjpeg then skips the chroma's
+        # inverse DCT, upsampling and colour conversion. JPEG's Y has PDQ's luma weights.
+        jpeg.draft("L", size)
+
+
+def _animation_frames(image: Image.Image, limits: Limits) -> Iterator[Image.Image]:
     with _decoding_errors():
         orientation = _orientation(image)
         frames = itertools.islice(ImageSequence.Iterator(image), limits.max_frames)

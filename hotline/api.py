@@ -3,6 +3,8 @@
 from ninja import NinjaAPI
 
 from hotline.intake.api import router as intake_router
+from hotline.lists.api import router as lists_router
+from hotline.lists.match_api import router as match_router
 
 api = NinjaAPI(
     title="Hotline API",
@@ -12,3 +14,5 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/", intake_router)
+api.add_router("/", lists_router)
+api.add_router("/", match_router)

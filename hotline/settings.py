@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",
     "hotline.core",
     "hotline.accounts",
     "hotline.audit",
@@ -54,12 +55,15 @@ INSTALLED_APPS = [
     "hotline.assessment",
     "hotline.capture",
     "hotline.stats",
+    "hotline.lists",
+    "hotline.takedown",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hotline.intake.middleware.IntakeLoadSheddingMiddleware",
+    "hotline.intake.middleware.ReportApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,6 +125,25 @@ TASKS = {
         "BACKEND": env.string("HOTLINE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# With HOTLINE_TASK_BACKEND=django_tasks_rq.RQBackend, tasks go to RQ queues in this Redis; every
+# machine running a worker or the scheduler points at the same one.
+HOTLINE_REDIS_URL = env.string("HOTLINE_REDIS_URL", "redis://127.0.0.1:6379/0")
+HOTLINE_TASK_TIMEOUT_SECONDS = env.integer("HOTLINE_TASK_TIMEOUT_SECONDS", 900, minimum=10)
+RQ_QUEUES = {
+    "default": {"URL": HOTLINE_REDIS_URL, "DEFAULT_TIMEOUT": HOTLINE_TASK_TIMEOUT_SECONDS},
+}
+# How often `hotline run-schedule` looks for periodic jobs that are due.
+HOTLINE_SCHEDULE_TICK_SECONDS = env.integer("HOTLINE_SCHEDULE_TICK_SECONDS", 30, minimum=1)
+HOTLINE_RETENTION_INTERVAL_HOURS = env.integer("HOTLINE_RETENTION_INTERVAL_HOURS", 24, minimum=1)
+# A url with no capture, and no capture task waiting or running, this long after it was reported
+# has lost its task (Redis flushed, a worker killed): the sweep enqueues it again.
+HOTLINE_CAPTURE_LOST_AFTER_MINUTES = env.integer(
+    "HOTLINE_CAPTURE_LOST_AFTER_MINUTES", 10, minimum=1
+)
+HOTLINE_CAPTURE_SWEEP_INTERVAL_MINUTES = env.integer(
+    "HOTLINE_CAPTURE_SWEEP_INTERVAL_MINUTES", 5, minimum=1
+)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -255,6 +278,19 @@ HOTLINE_GRADE_CONFIRMATIONS = env.integer("HOTLINE_GRADE_CONFIRMATIONS", 2, mini
 # Known-hash pre-grading: a PDQ match within this many bits, of a picture of at least this quality.
 HOTLINE_PDQ_MATCH_THRESHOLD = env.integer("HOTLINE_PDQ_MATCH_THRESHOLD", 31, minimum=0)
 HOTLINE_PDQ_MIN_QUALITY = env.integer("HOTLINE_PDQ_MIN_QUALITY", 50, minimum=0)
+# Member match API: requests per minute per member key in each process (0: no limit), the
+# largest image POST /api/v1/match/image hashes in memory, and how often each process looks for
+# a newer published hash list to apply to its index.
+HOTLINE_MATCH_RATE_LIMIT = env.integer("HOTLINE_MATCH_RATE_LIMIT", 600, minimum=0)
+HOTLINE_MATCH_MAX_IMAGE_BYTES = env.integer(
+    "HOTLINE_MATCH_MAX_IMAGE_BYTES", 10 * 1024 * 1024, minimum=1024
+)
+HOTLINE_MATCH_VERSION_CHECK_SECONDS = env.number(
+    "HOTLINE_MATCH_VERSION_CHECK_SECONDS", 5, minimum=0
+)
+# Analyst welfare: a break reminder once a day's reveals reach either limit.
+HOTLINE_EXPOSURE_BREAK_MINUTES = env.integer("HOTLINE_EXPOSURE_BREAK_MINUTES", 60, minimum=1)
+HOTLINE_EXPOSURE_BREAK_ITEMS = env.integer("HOTLINE_EXPOSURE_BREAK_ITEMS", 200, minimum=1)
 HOTLINE_WEB_WORKERS = env.integer("HOTLINE_WEB_WORKERS", 2, minimum=1)
 # Enough threads that an overload reaches the intake load shedding (see above); each thread may
 # hold a database connection, so workers x threads must stay below PostgreSQL's max_connections.
@@ -350,3 +386,41 @@ HOTLINE_CAPTURE_MAX_MEDIA_PER_CAPTURE = env.integer(
 HOTLINE_CAPTURE_ON_REPORT = env.boolean("HOTLINE_CAPTURE_ON_REPORT", True)
 # A report of a url last captured longer ago than this captures it again.
 HOTLINE_RECAPTURE_AFTER_HOURS = env.integer("HOTLINE_RECAPTURE_AFTER_HOURS", 24, minimum=0)
+
+# Takedown: notices, referrals and rechecks
+# The hotline's own country (ISO 3166 code): content hosted here gets a notice to the hosting
+# provider's abuse contact; elsewhere, a referral to the partner hotline or law enforcement.
+HOTLINE_COUNTRY = env.string("HOTLINE_COUNTRY", "GB").upper()
+# Hold each own-country notice until a manager records that law enforcement has no objection.
+HOTLINE_TAKEDOWN_POLICE_CHECK = env.boolean("HOTLINE_TAKEDOWN_POLICE_CHECK", False)
+HOTLINE_TAKEDOWN_RECHECK_MINUTES = env.integer("HOTLINE_TAKEDOWN_RECHECK_MINUTES", 15, minimum=1)
+HOTLINE_TAKEDOWN_REFERRAL_RECHECK_HOURS = env.integer(
+    "HOTLINE_TAKEDOWN_REFERRAL_RECHECK_HOURS", 24, minimum=1
+)
+# Content counts as removed once this many checks in a row found it absent.
+HOTLINE_TAKEDOWN_ABSENT_CHECKS = env.integer("HOTLINE_TAKEDOWN_ABSENT_CHECKS", 3, minimum=1)
+HOTLINE_TAKEDOWN_REPEAT_HOURS = env.integer("HOTLINE_TAKEDOWN_REPEAT_HOURS", 24, minimum=1)
+# After this many repeat notices the case is escalated to the law-enforcement contact.
+HOTLINE_TAKEDOWN_ESCALATE_AFTER = env.integer("HOTLINE_TAKEDOWN_ESCALATE_AFTER", 3, minimum=1)
+# Removed content is still checked (at the referral interval) this long, to reopen it if it returns.
+HOTLINE_TAKEDOWN_WATCH_DAYS = env.integer("HOTLINE_TAKEDOWN_WATCH_DAYS", 30, minimum=0)
+HOTLINE_TAKEDOWN_CYCLE_SECONDS = env.integer("HOTLINE_TAKEDOWN_CYCLE_SECONDS", 60, minimum=5)
+HOTLINE_TAKEDOWN_RECHECK_CONCURRENCY = env.integer(
+    "HOTLINE_TAKEDOWN_RECHECK_CONCURRENCY", 8, minimum=1
+)
+HOTLINE_TAKEDOWN_RECHECK_BATCH = env.integer("HOTLINE_TAKEDOWN_RECHECK_BATCH", 5000, minimum=1)
+HOTLINE_TAKEDOWN_FROM_EMAIL = env.string("HOTLINE_TAKEDOWN_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+# Look up an unknown network's abuse contact by RDAP (through the fetcher); the tests turn it off.
+HOTLINE_TAKEDOWN_RDAP = env.boolean("HOTLINE_TAKEDOWN_RDAP", True)
+HOTLINE_TAKEDOWN_RDAP_URL = env.string("HOTLINE_TAKEDOWN_RDAP_URL", "https://rdap.org/ip/")
+
+# Lists: publishing to members, and member keys
+# How often each list is published when it changed (an unchanged list gets no new version).
+HOTLINE_LIST_HASHES_PUBLISH_HOURS = env.number("HOTLINE_LIST_HASHES_PUBLISH_HOURS", 12, minimum=0.1)
+HOTLINE_LIST_URLS_PUBLISH_HOURS = env.number("HOTLINE_LIST_URLS_PUBLISH_HOURS", 12, minimum=0.1)
+HOTLINE_LIST_KEYWORDS_PUBLISH_DAYS = env.number("HOTLINE_LIST_KEYWORDS_PUBLISH_DAYS", 30, minimum=1)
+# Rows fetched per round trip when streaming a download or diffing a publish (server-side cursor
+# on PostgreSQL), so a list of millions of entries never sits in memory.
+HOTLINE_LIST_CHUNK_SIZE = env.integer("HOTLINE_LIST_CHUNK_SIZE", 2000, minimum=100)
+# A new member key expires after this many days unless the manager picks another date.
+HOTLINE_MEMBER_KEY_DAYS = env.integer("HOTLINE_MEMBER_KEY_DAYS", 365, minimum=1)

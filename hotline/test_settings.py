@@ -23,3 +23,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Hundreds of intake tests file reports naming example.com; capture tests turn this on.
 HOTLINE_CAPTURE_ON_REPORT = False
+
+# Hosting look-ups never leave the machine in tests; RDAP tests turn it on against local servers.
+HOTLINE_TAKEDOWN_RDAP = False

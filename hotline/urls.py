@@ -14,6 +14,8 @@ urlpatterns = [
     path("staff/", include("hotline.accounts.urls")),
     path("staff/", include("hotline.assessment.urls")),
     path("staff/stats/", include("hotline.stats.urls")),
+    path("staff/takedown/", include("hotline.takedown.urls")),
+    path("staff/lists/", include("hotline.lists.urls")),
     path("staff/admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

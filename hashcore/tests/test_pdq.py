@@ -1,9 +1,12 @@
 """PDQ hashes: hex form, Hamming distance, and what each dihedral hash stands for."""
 
+import numpy as np
+import pdqhash
 import pytest
 from PIL import Image
 
 from hashcore import hamming_distance, hash_bytes
+from hashcore.pdq import pdq_dihedral
 from hashcore.tests.pictures import encode, pdq_of, photo
 
 ZERO = "0" * 64
@@ -62,3 +65,19 @@ def test_the_first_dihedral_hash_is_the_image_hash() -> None:
 
     assert hashes.dihedral is not None
     assert hashes.dihedral.original == hashes.pdq
+
+
+@pytest.mark.parametrize("mode", ["RGB", "L"])
+@pytest.mark.parametrize(("width", "height"), [(512, 288), (512, 384), (301, 300), (288, 512)])
+def test_a_frame_of_any_shape_has_exactly_the_hashes_pdqhash_gives_it(
+    width: int, height: int, mode: str
+) -> None:
+    frame = photo(width, height, seed=width + height).convert(mode)
+    all_bits, quality = pdqhash.compute_dihedral(np.asarray(frame.convert("RGB")))
+
+    first, dihedral = pdq_dihedral(frame)
+
+    assert list(dihedral) == [
+        np.packbits(bits.astype(np.uint8)).tobytes().hex() for bits in all_bits
+    ]
+    assert first.quality == quality

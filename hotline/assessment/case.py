@@ -8,9 +8,12 @@ from django.shortcuts import get_object_or_404, render
 
 from hotline.accounts.models import User
 from hotline.assessment import shortcuts
+from hotline.assessment.case_media import CaseMedia, case_media
 from hotline.assessment.claims import active_claim
 from hotline.assessment.errors import AssessmentRefused, ClaimHeldByAnother
+from hotline.assessment.exposure import exposure_today
 from hotline.assessment.forms import DisputeForm, GradeForm
+from hotline.assessment.item_forms import MediaGradeForm
 from hotline.assessment.models import Assessment, Confirmation
 from hotline.assessment.vocabulary import AssessmentStatus
 from hotline.audit.log import record
@@ -40,6 +43,7 @@ def case_context(
     viewer: User,
     grade_form: GradeForm | None = None,
     dispute_form: DisputeForm | None = None,
+    item_form: MediaGradeForm | None = None,
 ) -> dict[str, Any]:
     """The case's details, and the form of its current step when the viewer may act on it."""
     open_assessment, not_yours = _viewer_step(url, viewer)
@@ -57,15 +61,22 @@ def case_context(
         "assessments": _history(url),
         "offers_claim_next": url.state == UrlState.QUEUED and not holds,
     }
-    context["legend"] = _legend(step if holds else None, context["offers_claim_next"])
+    media = case_media(url, gradable=holds and step == "assess", bound=item_form)
+    context["media"] = media
+    context["exposure"] = exposure_today(viewer)
+    context["legend"] = _legend(step if holds else None, context["offers_claim_next"], media)
     if holds:
-        context["grade_form"] = grade_form or GradeForm()
+        initial = media.derived.as_fields() if media.derived and step == "assess" else None
+        context["grade_form"] = grade_form or GradeForm(initial=initial)
         context["dispute_form"] = dispute_form or DisputeForm()
     return context
 
 
-def _legend(step: str | None, offers_claim_next: bool) -> shortcuts.Legend:
+def _legend(step: str | None, offers_claim_next: bool, media: CaseMedia) -> shortcuts.Legend:
     legend = [*LEGEND_OF_STEP[step]] if step else []
+    if media.items:
+        grading_items = step == "assess" and bool(media.waiting)
+        legend = shortcuts.MEDIA + (shortcuts.ITEM_GRADING if grading_items else []) + legend
     return legend + (shortcuts.QUEUE if offers_claim_next else []) + shortcuts.COMMON
 
 

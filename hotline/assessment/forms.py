@@ -58,6 +58,12 @@ class GradeForm(forms.Form):
         max_length=NOTES_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    override_reason = forms.CharField(
+        label=_("Why the page differs from the grades of its items"),
+        required=False,
+        max_length=NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

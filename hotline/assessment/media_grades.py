@@ -4,10 +4,22 @@ A media item is graded once. An analyst grades it while assessing a page (or a k
 pre-grades it); other analysts confirm; once HOTLINE_GRADE_CONFIRMATIONS analysts in all stand
 behind it, the grade is confirmed and the hash list takes it. A confirmed grade later overturned
 is withdrawn with a reason, never deleted, so that the lists can publish its removal.
+
+How grades follow the page's assessment (the rules the console relies on):
+- An item has at most one live grade (proposed or confirmed); a graded item is not graded again.
+- Grades of a url's items that no assessment holds yet (an analyst's grades made on the case page,
+  and known-hash pre-grades) join the assessment the analyst submits; the submitter stands behind
+  each of them (a pre-grade they accept gets their confirmation).
+- A second analyst confirming the assessment, or a senior upholding it, confirms every grade it
+  holds; with HOTLINE_GRADE_CONFIRMATIONS supporters a grade is confirmed.
+- A senior overruling the assessment withdraws the proposed grades it holds: they were made or
+  accepted by the overruled analyst, so the items are graded afresh when next seen.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +29,13 @@ from hotline.assessment.errors import AlreadyDecided, InvalidGrade, NotAllowed
 from hotline.assessment.vocabulary import AgeBand, GradeBasis, GradeCategory, GradeStatus, Sex
 from hotline.audit.log import record
 
+if TYPE_CHECKING:
+    from hotline.assessment.models import Assessment
+    from hotline.capture.models import MediaItem
+
 LEGAL_CATEGORIES = (GradeCategory.A, GradeCategory.B, GradeCategory.C)
+LIVE_STATUSES = (GradeStatus.PROPOSED, GradeStatus.CONFIRMED)
+FLAG_FIELDS = ("self_generated", "commercial", "ai_generated")
 
 
 class MediaGradeQuerySet(models.QuerySet["MediaGrade"]):
@@ -26,6 +44,10 @@ class MediaGradeQuerySet(models.QuerySet["MediaGrade"]):
 
     def withdrawn(self) -> "MediaGradeQuerySet":
         return self.filter(status=GradeStatus.WITHDRAWN)
+
+    def live(self) -> "MediaGradeQuerySet":
+        """Grades that still stand: proposed or confirmed."""
+        return self.filter(status__in=LIVE_STATUSES)
 
 
 class MediaGrade(models.Model):
@@ -71,12 +93,21 @@ class MediaGrade(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        # Pre-grading counts grades by status before each capture (an index-only count).
+        indexes = [models.Index(fields=["status"], name="media_grade_status")]
         constraints = [
             # The hash list holds one grade per item: a second would contradict or repeat it.
             models.UniqueConstraint(
                 fields=["media_item"],
                 condition=Q(status=GradeStatus.CONFIRMED),
                 name="one_confirmed_grade_per_media_item",
+            ),
+            # A graded item is never graded again, so two analysts (or a retried pre-grading)
+            # cannot leave it two standing grades.
+            models.UniqueConstraint(
+                fields=["media_item"],
+                condition=Q(status__in=LIVE_STATUSES),
+                name="one_live_grade_per_media_item",
             ),
         ]
 
@@ -125,6 +156,14 @@ class MediaGrade(models.Model):
                 withdrawn_reason=reason.strip(),
             )
             self.audit("media_grade.withdrawn", by, reason=reason.strip())
+            self._withdraw_proposed_matches(by)
+
+    def _withdraw_proposed_matches(self, by: User) -> None:
+        """Pre-grades copied from this grade that nobody has confirmed yet copy nothing now;
+        those analysts confirmed stand on their own."""
+        reason = _("The known grade it matched was withdrawn.")
+        for match in self.matches.filter(status=GradeStatus.PROPOSED):
+            match.withdraw(by, reason)
 
     def _move(self, from_status: str, to_status: str, **changes: object) -> None:
         """Change status only if nobody changed it since it was read."""
@@ -137,6 +176,49 @@ class MediaGrade(models.Model):
         for name, value in changes.items():
             setattr(self, name, value)
 
+    @classmethod
+    def grade_item(cls, item: "MediaItem", analyst: User, **fields: Any) -> "MediaGrade":
+        """An analyst's grade of an item nobody has graded; refused if it is graded already."""
+        problems = classification_problems(fields)
+        if problems:
+            raise InvalidGrade(problems)
+        try:
+            with transaction.atomic():
+                grade = cls.objects.create(media_item=item, analyst=analyst, **fields)
+                grade.audit("media_grade.graded", analyst, category=grade.category)
+        except IntegrityError:
+            raise AlreadyDecided(
+                _("This item was graded by someone else meanwhile. Nothing was changed.")
+            ) from None
+        return grade
+
+    @classmethod
+    def join(cls, assessment: "Assessment", item_ids: list[int]) -> None:
+        """Grades of these items that no assessment holds yet join it, and its analyst stands
+        behind each (accepting a pre-grade or another analyst's grade confirms it)."""
+        waiting = cls.objects.filter(
+            media_item_id__in=item_ids, assessment__isnull=True, status=GradeStatus.PROPOSED
+        )
+        for grade in waiting:
+            cls.objects.filter(pk=grade.pk).update(assessment=assessment)
+            grade.assessment = assessment
+            if assessment.analyst_id not in grade.supporters():
+                grade.confirm(assessment.analyst)
+
+    @classmethod
+    def confirm_held(cls, assessment: "Assessment", by: User) -> None:
+        """`by` confirmed the assessment, and so every grade it holds that they do not yet back."""
+        for grade in assessment.media_grades.filter(status=GradeStatus.PROPOSED):
+            if by.pk not in grade.supporters():
+                grade.confirm(by)
+
+    @classmethod
+    def withdraw_held(cls, assessment: "Assessment", by: User) -> None:
+        """The assessment was overruled: the grades made or accepted in it no longer stand."""
+        reason = _("The assessment of the page they were graded in was overruled.")
+        for grade in assessment.media_grades.filter(status=GradeStatus.PROPOSED):
+            grade.withdraw(by, reason)
+
     def audit(self, action: str, actor: User | None, **detail: object) -> None:
         record(
             action,
@@ -144,6 +226,28 @@ class MediaGrade(models.Model):
             target=self,
             detail={"media_item": self.media_item_id, "status": self.status, **detail},
         )
+
+
+def classification_problems(fields: dict[str, Any]) -> dict[str, str]:
+    """What is wrong with an item's classification, by field; empty when it may be saved.
+
+    Categories A to C need the youngest age band and the sex; NPI and not illegal take neither
+    (nor flags), as a url's outcome other than confirmed does.
+    """
+    if fields.get("category") not in GradeCategory.values:
+        return {"category": _("Choose what this item is.")}
+    if fields["category"] in LEGAL_CATEGORIES:
+        missing = {
+            "age_band": (AgeBand, _("Choose the age band of the youngest child.")),
+            "sex": (Sex, _("Choose the sex of the children shown.")),
+        }
+        return {
+            name: message
+            for name, (choices, message) in missing.items()
+            if fields.get(name) not in choices.values
+        }
+    stray = [name for name in ("age_band", "sex", *FLAG_FIELDS) if fields.get(name)]
+    return dict.fromkeys(stray, _("Leave this empty: only categories A to C are classified."))
 
 
 class MediaGradeConfirmation(models.Model):

@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.assessment import claims
+from hotline.assessment.derivation import case_item_ids, derive, live_grades
 from hotline.assessment.errors import AlreadyDecided, InvalidGrade, NotAllowed
 from hotline.assessment.grade import Grade
+from hotline.assessment.media_grades import MediaGrade, MediaGradeConfirmation
 from hotline.assessment.signals import assessment_counted
 from hotline.assessment.vocabulary import AgeBand, AssessmentStatus, Category, Outcome, Sex
 from hotline.audit.log import record
@@ -34,6 +36,10 @@ class Assessment(models.Model):
     commercial = models.BooleanField(default=False)
     ai_generated = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
+    # The grade the url's graded media items implied when it was submitted (empty if none was),
+    # and why the analyst chose another: a page is as bad as its worst item unless they say why.
+    derived = models.JSONField(default=dict, blank=True)
+    override_reason = models.TextField(blank=True)
     status = models.CharField(
         max_length=24,
         choices=AssessmentStatus.choices,
@@ -72,9 +78,22 @@ class Assessment(models.Model):
         return Grade.of(self)
 
     @classmethod
-    def submit(cls, url: Url, analyst: User, grade: Grade) -> "Assessment":
-        """The first analyst's outcome; final at once unless a second analyst must confirm it."""
+    def submit(
+        cls, url: Url, analyst: User, grade: Grade, override_reason: str = ""
+    ) -> "Assessment":
+        """The first analyst's outcome; final at once unless a second analyst must confirm it.
+
+        It takes in the grades of the url's media items (see media_grades); a grade other than
+        the one they imply needs a reason.
+        """
         grade.require_valid()
+        item_ids = case_item_ids(url)
+        derived = derive(live_grades(item_ids).values())
+        override_reason = override_reason.strip()
+        if derived is not None and not grade.same_classification(derived) and not override_reason:
+            raise InvalidGrade(
+                {"override_reason": _("Say why the page differs from the grades of its items.")}
+            )
         final = not grade.needs_second_analyst()
         status = AssessmentStatus.CONFIRMED if final else AssessmentStatus.AWAITING_CONFIRMATION
         next_state = UrlState.ASSESSED if final else UrlState.AWAITING_CONFIRMATION
@@ -85,9 +104,14 @@ class Assessment(models.Model):
                 analyst=analyst,
                 status=status,
                 decided_at=timezone.now() if final else None,
+                derived=derived.as_fields() if derived else {},
+                override_reason=override_reason if derived else "",
                 **grade.as_fields(),
             )
             assessment.audit("assessment.submitted", analyst, outcome=grade.outcome)
+            if derived is not None and override_reason:
+                assessment.audit("assessment.overridden", analyst, reason=override_reason)
+            MediaGrade.join(assessment, item_ids)
             if final:
                 assessment.announce_counted()
         return assessment
@@ -149,6 +173,7 @@ class Assessment(models.Model):
             self._move(AssessmentStatus.AWAITING_CONFIRMATION, AssessmentStatus.CONFIRMED)
             confirmation = self.confirmations.create(analyst=by, agrees=True)
             self.audit("assessment.confirmed", by)
+            MediaGrade.confirm_held(self, by)
             self.announce_counted()
         return confirmation
 
@@ -176,6 +201,7 @@ class Assessment(models.Model):
             self._move(AssessmentStatus.DISPUTED, AssessmentStatus.CONFIRMED)
             confirmation = self.confirmations.create(analyst=by, agrees=True, resolves_dispute=True)
             self.audit("assessment.upheld", by)
+            MediaGrade.confirm_held(self, by)
             self.announce_counted()
         return confirmation
 
@@ -199,6 +225,7 @@ class Assessment(models.Model):
                 **new_grade.as_fields(),
             )
             self.audit("assessment.overruled", by, replacement=replacement.pk)
+            MediaGrade.withdraw_held(self, by)
             replacement.announce_counted()
         return replacement
 
@@ -246,7 +273,7 @@ class Confirmation(models.Model):
         return f"{'agrees' if self.agrees else 'disputes'} #{self.assessment_id}"
 
 
-# Registered with the app here; their rules live in their own module.
-from hotline.assessment.media_grades import MediaGrade, MediaGradeConfirmation  # noqa: E402
+# Registered with the app here; their rules live in their own modules.
+from hotline.assessment.exposure import MediaReveal  # noqa: E402
 
-__all__ = ["Assessment", "Confirmation", "MediaGrade", "MediaGradeConfirmation"]
+__all__ = ["Assessment", "Confirmation", "MediaGrade", "MediaGradeConfirmation", "MediaReveal"]

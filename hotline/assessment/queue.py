@@ -8,11 +8,14 @@ skips, and the queue's length is counted only up to QUEUE_COUNT_LIMIT.
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from hotline.accounts.models import User
 from hotline.assessment.claims import QUEUE_ORDER, Claim, active_claim, lapse_cutoff
+from hotline.assessment.media_grades import LIVE_STATUSES
 from hotline.assessment.paging import Page
+from hotline.assessment.vocabulary import GradeBasis
+from hotline.capture.models import Capture, CaptureMedia
 from hotline.intake.models import Url, UrlState
 
 QUEUE_COUNT_LIMIT = 10_000
@@ -32,9 +35,19 @@ ROW_FIELDS = (
 
 
 @dataclass(frozen=True)
+class CaptureSummary:
+    """The latest capture of a queued url, as the queue shows it."""
+
+    capture: Capture
+    media: int
+    pregraded: int
+
+
+@dataclass(frozen=True)
 class QueueRow:
     url: Url
     claim: Claim | None
+    capture: CaptureSummary | None = None
 
 
 @dataclass(frozen=True)
@@ -65,8 +78,40 @@ def queue_page(number: int, size: int, now: datetime | None = None) -> Page[Queu
         .order_by(*QUEUE_ORDER)
     )
     cutoff = lapse_cutoff(now)
-    rows = [QueueRow(url, active_claim(url, cutoff)) for url in urls[:size]]
+    captures = capture_summaries([url.pk for url in urls[:size]])
+    rows = [QueueRow(url, active_claim(url, cutoff), captures.get(url.pk)) for url in urls[:size]]
     return Page(number, rows, has_next=len(urls) > size)
+
+
+def capture_summaries(url_ids: list[int]) -> dict[int, CaptureSummary]:
+    """The latest capture of each url, with its media and pre-graded counts: three queries."""
+    latest: dict[int, Capture] = {}
+    captures = Capture.objects.filter(url_id__in=url_ids).order_by("url_id", "-started_at", "-pk")
+    for capture in captures.defer("headers", "redirects"):
+        latest.setdefault(capture.url_id, capture)
+    if not latest:
+        return {}
+    links = CaptureMedia.objects.filter(
+        capture_id__in=[capture.pk for capture in latest.values()], media_item__isnull=False
+    )
+    media = dict(
+        links.values("capture_id")
+        .annotate(count=Count("media_item", distinct=True))
+        .values_list("capture_id", "count")
+    )
+    pregraded = dict(
+        links.filter(
+            media_item__grades__basis=GradeBasis.KNOWN_MATCH,
+            media_item__grades__status__in=LIVE_STATUSES,
+        )
+        .values("capture_id")
+        .annotate(count=Count("media_item", distinct=True))
+        .values_list("capture_id", "count")
+    )
+    return {
+        url_id: CaptureSummary(capture, media.get(capture.pk, 0), pregraded.get(capture.pk, 0))
+        for url_id, capture in latest.items()
+    }
 
 
 def held_by(analyst: User) -> list[Url]:

@@ -50,6 +50,20 @@ GRADING: Legend = [
     ("Enter", _("submit the grade")),
 ]
 QUEUE: Legend = [(CLAIM_NEXT, _("claim the next case"))]
+REVEAL = "v"
+MEDIA: Legend = [
+    ("j → ↓", _("next media item")),
+    ("← ↑", _("previous media item")),
+    (REVEAL, _("reveal the focused item (one at a time), or hide it again")),
+    ("Esc", _("hide the revealed item; again to leave the media items")),
+]
+ITEM_GRADING: Legend = [
+    ("a b c 2 3", _("on a focused item: category A, B, C, NPI, not illegal")),
+    ("q w e r t y", _("on a focused item: youngest age band")),
+    ("g o h u", _("on a focused item: sex")),
+    ("s m i", _("on a focused item: flags (toggle)")),
+    ("Enter", _("on a focused item: save its grade")),
+]
 CONFIRMING: Legend = [
     (CONFIRM, _("confirm the grade")),
     (DISPUTE, _("dispute it: type the reason, then Ctrl+Enter")),

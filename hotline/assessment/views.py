@@ -6,21 +6,30 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from hotline.accounts.access import analyst_required, senior_analyst_required
+from hotline.accounts.access import (
+    analyst_required,
+    manager_required,
+    senior_analyst_required,
+)
 from hotline.accounts.models import User
 from hotline.assessment import claims, shortcuts
 from hotline.assessment.case import case_context, load_case, refuse
+from hotline.assessment.case_media import case_item, case_media
 from hotline.assessment.errors import AlreadyDecided, AssessmentRefused, InvalidGrade
+from hotline.assessment.exposure import exposure_today, team_today
 from hotline.assessment.forms import DisputeForm, GradeForm
+from hotline.assessment.item_forms import MediaGradeForm
 from hotline.assessment.lists import awaiting_confirmation, disputed
-from hotline.assessment.models import Assessment
+from hotline.assessment.models import Assessment, MediaGrade
 from hotline.assessment.paging import page_number
 from hotline.assessment.queue import held_by, queue_page, queue_size
 from hotline.audit.log import record
 from hotline.intake.models import Url, UrlState
+from hotline.stats.charts import bar_chart
 
 
 def staff_member(request: HttpRequest) -> User:
@@ -35,10 +44,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     number = page_number(request)
     if number is None:
         return _bad_page(request, "assessment:queue")
+    analyst = staff_member(request)
     context = {
         "page": queue_page(number, settings.HOTLINE_QUEUE_PAGE_SIZE),
         "size": queue_size(),
-        "held": held_by(staff_member(request)),
+        "held": held_by(analyst),
+        "exposure": exposure_today(analyst),
         "legend": shortcuts.QUEUE + shortcuts.COMMON,
     }
     return render(request, "assessment/queue.html", context)
@@ -103,11 +114,35 @@ def assess(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return render_case(request, url, grade_form=form)
     try:
-        Assessment.submit(url, analyst, form.to_grade())
+        Assessment.submit(url, analyst, form.to_grade(), form.cleaned_data["override_reason"])
+    except InvalidGrade as invalid:
+        form.add_problems(invalid.problems)
+        return render_case(request, url, grade_form=form)
     except AssessmentRefused as refusal:
         return refuse(request, url, refusal)
     messages.success(request, _("Assessment of case %(case)s submitted.") % {"case": url.pk})
     return redirect("assessment:queue")
+
+
+@require_POST
+@analyst_required
+def grade_item(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    """The grade of one media item of the case, while assessing it."""
+    url = load_case(pk)
+    analyst = staff_member(request)
+    try:
+        _require_step(url, analyst, UrlState.QUEUED)
+    except AssessmentRefused as refusal:
+        return refuse(request, url, refusal)
+    media_item = case_item(pk, item)
+    form = MediaGradeForm(request.POST, item_pk=media_item.pk)
+    if not form.is_valid():
+        return render_case(request, url, item_form=form)
+    try:
+        MediaGrade.grade_item(media_item, analyst, **form.grade_fields())
+    except AssessmentRefused as refusal:
+        return refuse(request, url, refusal)
+    return redirect(next_item_anchor(url, media_item.pk))
 
 
 @require_http_methods(["GET", "POST"])
@@ -195,6 +230,27 @@ def confirmations(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@manager_required
+def team_exposure(request: HttpRequest) -> HttpResponse:
+    """Managers see how much the team was exposed to today (counts only, never media)."""
+    team = team_today()
+    minutes = [(name, exposure.minutes) for name, exposure in team]
+    chart = bar_chart(
+        "chart-team-exposure",
+        _("Minutes with an item revealed today, by analyst"),
+        minutes,
+        (_("Analyst"), _("Minutes")),
+    )
+    context = {
+        "team": team,
+        "chart": chart,
+        "items": sum(exposure.items for _name, exposure in team),
+        "minutes": sum(exposure.minutes for _name, exposure in team),
+    }
+    return render(request, "assessment/team_exposure.html", context)
+
+
+@require_GET
 @senior_analyst_required
 def disputes(request: HttpRequest) -> HttpResponse:
     number = page_number(request)
@@ -214,13 +270,27 @@ def render_case(
     url: Url,
     grade_form: GradeForm | None = None,
     dispute_form: DisputeForm | None = None,
+    item_form: MediaGradeForm | None = None,
 ) -> HttpResponse:
     """The case page; every time it is drawn is recorded, as it shows what was reported."""
     viewer = staff_member(request)
     record("case.viewed", actor=viewer, target=url, detail={"state": url.state})
-    context = case_context(url, viewer, grade_form=grade_form, dispute_form=dispute_form)
-    status = 400 if (grade_form or dispute_form) and request.method == "POST" else 200
+    context = case_context(url, viewer, grade_form, dispute_form, item_form)
+    capture = context["media"].capture
+    if capture is not None:
+        detail = {"case": url.pk, "media_items": len(context["media"].items)}
+        record("capture.viewed", actor=viewer, target=capture, detail=detail)
+    bound = grade_form or dispute_form or item_form
+    status = 400 if bound and request.method == "POST" else 200
     return render(request, "assessment/case.html", context, status=status)
+
+
+def next_item_anchor(url: Url, after: int) -> str:
+    """The case page, focused on the next item still to grade (or on the url's form)."""
+    waiting = [view.item.pk for view in case_media(url, gradable=False).waiting]
+    later = [pk for pk in waiting if pk > after] or waiting
+    anchor = f"#media-{later[0]}" if later else "#step-title"
+    return reverse("assessment:case", args=[url.pk]) + anchor
 
 
 def _require_step(url: Url, person: User, state: str) -> Assessment | None:

@@ -8,8 +8,12 @@ class CaptureConfig(AppConfig):
     def ready(self) -> None:
         from hotline.capture import holds
         from hotline.capture.retention import HOLDS
+        from hotline.capture.tasks import periodic_jobs
+        from hotline.core.schedule import register
 
         # Retention refuses to run until every model pointing at evidence has its hold.
         HOLDS.update(
             {"capture.Capture": holds.capture_warcs, "capture.MediaItem": holds.capture_media}
         )
+        for job in periodic_jobs():
+            register(job)

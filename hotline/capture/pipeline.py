@@ -264,6 +264,9 @@ def _link(capture: Capture, found: FoundMedia) -> CaptureMedia:
 def urls_due(url_ids: Iterable[int], now: datetime) -> list[int]:
     """Of `url_ids`, those not captured within HOTLINE_RECAPTURE_AFTER_HOURS of `now`."""
     ids = set(url_ids)
+    # The usual report names only new urls: building a query for nothing is a tenth of its cost.
+    if not ids:
+        return []
     since = now - timedelta(hours=settings.HOTLINE_RECAPTURE_AFTER_HOURS)
     recent = Capture.objects.filter(url_id__in=ids, started_at__gte=since)
     return sorted(ids - set(recent.values_list("url_id", flat=True)))

@@ -1,12 +1,22 @@
 """Background work of capture: thin wrappers over the pipeline, safe to run again."""
 
 from collections.abc import Collection, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from hotline.capture import pipeline
+from hotline.core.schedule import PeriodicJob
+from hotline.core.task_results import (
+    enqueue_once_committed,
+    fail_stale_runs,
+    pending_arguments,
+)
+from hotline.intake.models import Url
 
 
 @task()
@@ -26,10 +36,58 @@ def request_captures(url_ids: Iterable[int], *, new: Collection[int] = ()) -> No
     """Enqueue a capture of each url not captured within HOTLINE_RECAPTURE_AFTER_HOURS.
 
     Urls in `new` were created by the caller just now, so nothing can have captured them: they
-    skip the look-up, which is most of the cost on the path of filing a report.
+    skip the look-up, which is most of the cost on the path of filing a report. The database
+    backend enqueues in the caller's transaction (its worker sees the tasks with the urls, at no
+    extra commit); any other enqueues on commit, since a worker reading Redis could start before
+    the urls are committed. Either way a report rolled back captures nothing.
     """
     now = timezone.now()
     known = set(url_ids)
     due = sorted(known & set(new)) + pipeline.urls_due(known - set(new), now)
     for url_id in due:
-        capture_url_task.enqueue(url_id, now.isoformat())
+        enqueue_once_committed(capture_url_task, url_id, now.isoformat())
+
+
+def sweep_lost_captures_now(now: datetime, lost_after: timedelta) -> list[int]:
+    """Enqueue again the capture of every url reported over `lost_after` ago with no capture and
+    no capture task waiting or running (one running that long is taken as lost); their ids."""
+    cutoff = now - lost_after
+    fail_stale_runs(capture_url_task, cutoff)
+    waiting = {args[0] for args in pending_arguments(capture_url_task, cutoff) if args}
+    unanswered = Url.objects.filter(first_reported_at__lt=cutoff, captures__isnull=True)
+    lost = sorted(set(unanswered.values_list("pk", flat=True)) - waiting)
+    # One transaction: the database backend writes all the tasks at once.
+    with transaction.atomic():
+        for url_id in lost:
+            enqueue_once_committed(capture_url_task, url_id, now.isoformat())
+    return lost
+
+
+@task()
+def sweep_lost_captures() -> int:
+    """The periodic sweep: how many captures it enqueued again (none while capture is off)."""
+    if not settings.HOTLINE_CAPTURE_ON_REPORT:
+        return 0
+    lost_after = timedelta(minutes=settings.HOTLINE_CAPTURE_LOST_AFTER_MINUTES)
+    return len(sweep_lost_captures_now(timezone.now(), lost_after))
+
+
+@task()
+def apply_retention_task() -> None:
+    """The periodic run of `hotline apply-retention`, with its audit and stray-file clean-up."""
+    call_command("apply_retention")
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    return [
+        PeriodicJob(
+            "capture-sweep",
+            lambda: timedelta(minutes=settings.HOTLINE_CAPTURE_SWEEP_INTERVAL_MINUTES),
+            sweep_lost_captures,
+        ),
+        PeriodicJob(
+            "apply-retention",
+            lambda: timedelta(hours=settings.HOTLINE_RETENTION_INTERVAL_HOURS),
+            apply_retention_task,
+        ),
+    ]

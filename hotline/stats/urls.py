@@ -6,4 +6,6 @@ app_name = "stats"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("export.csv", views.export, name="export"),
+    path("removal/", views.removal, name="removal"),
+    path("removal/export.csv", views.removal_export, name="removal_export"),
 ]

@@ -10,9 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from hotline.accounts.models import User
+from hotline.assessment import pregrading
 from hotline.assessment.models import Assessment
 from hotline.assessment.vocabulary import AssessmentStatus, Outcome
 from hotline.audit.models import AuditEntry
+from hotline.capture.keys import new_key, parse_keys
 from hotline.intake.models import Channel, ContentKind, Report, ReportedUrl, Url, WhereSeen
 
 _numbers = itertools.count(1)
@@ -88,3 +90,17 @@ def audit_actions(**filters: Any) -> list[str]:
 
 def page_text(response: Any) -> str:
     return str(response.content.decode())
+
+
+@pytest.fixture
+def evidence(settings: Any, tmp_path: Any) -> None:
+    """A local evidence store of the test's own, under a fresh master key."""
+    settings.HOTLINE_EVIDENCE_STORAGE = "local"
+    settings.HOTLINE_EVIDENCE_DIR = tmp_path / "evidence"
+    settings.HOTLINE_EVIDENCE_MASTER_KEYS = [parse_keys(new_key(), "test")[0]]
+
+
+@pytest.fixture(autouse=True)
+def fresh_known_grades(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's database numbers grades from 1 again: the process's index must start empty."""
+    monkeypatch.setattr(pregrading, "known_grades", pregrading.KnownGrades())

@@ -287,10 +287,11 @@ def test_megabytes_of_hostile_attributes_and_css_are_read_in_well_under_a_second
     html = "".join(f"<div style='{css}'></div>" for css in hostile)
     html += f'<img srcset="{"a " * 400_000}"><img srcset="x.jpg ({"," * 1_000_000}">'
 
-    started = time.perf_counter()
+    # CPU time, not wall time: a busy machine must not fail it, a runaway regex always will.
+    started = time.process_time()
     extraction = extract_media(html, PAGE, limit=5)
 
-    assert time.perf_counter() - started < 1.5
+    assert time.process_time() - started < 1.5
     assert extraction.media[0].url == "https://example.org/section/x.png"
 
 
@@ -299,10 +300,10 @@ def test_a_page_with_ten_thousand_images_is_capped_fast_and_says_so() -> None:
         f'<p>Item {n}</p><img src="/i/{n}.jpg" alt="neutral">' for n in range(10_000)
     )
 
-    started = time.perf_counter()
+    started = time.process_time()
     extraction = extract_media(html.encode(), PAGE, limit=2000)
 
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 1
     assert len(extraction.media) == 2000
     assert extraction.media[-1].url == "https://example.org/i/1999.jpg"
     assert extraction.media_total == 10_000

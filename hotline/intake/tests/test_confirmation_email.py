@@ -13,7 +13,8 @@ from django.test import override_settings
 from hotline.intake.models import Report
 from hotline.intake.tests.conftest import ReporterBrowser, reference_in
 
-pytestmark = pytest.mark.django_db
+# Real commits: the email is enqueued once the report's transaction commits.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class Mailbox:

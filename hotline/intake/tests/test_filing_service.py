@@ -79,3 +79,18 @@ def test_filing_takes_the_same_few_queries_for_two_urls_or_fifty():
     for_fifty = queries_to_file(*[f"http://example.com/{n}" for n in range(50)])
     assert for_two == for_fifty <= 9
     assert ReportedUrl.objects.count() == 1 + 2 + 50
+
+
+def test_urls_never_reported_before_are_counted_as_they_are_created():
+    def queries_with_token(token: str) -> int:
+        urls = ("http://example.com/a", "http://example.com/b")
+        with CaptureQueriesContext(connection) as queries:
+            file_report(submission(*urls), channel=Channel.API, submission_token=token)
+        return len(queries)
+
+    creating = queries_with_token("first")
+    # A known url is locked, looked up among the source's earlier reports, then counted.
+    assert queries_with_token("second") == creating + 3
+    for url in Url.objects.all():
+        assert (url.report_count, url.source_count) == (2, 1)
+        assert url.priority == url.compute_priority()

@@ -256,3 +256,19 @@ def test_openapi_document_describes_the_report_endpoint(client):
 def test_api_answers_in_french_when_asked(client):
     response = post(client, {**REPORT, "where_seen": ""}, HTTP_ACCEPT_LANGUAGE="fr")
     assert response.json()["errors"][0]["message"] == "Choisissez où vous l’avez vu."  # noqa: RUF001
+
+
+def test_api_answers_with_its_language_length_and_security_headers_but_no_cookie(client):
+    response = post(client, REPORT, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 201
+    assert response["Content-Language"] == "fr"
+    assert "Accept-Language" in response["Vary"]
+    assert response["Content-Length"] == str(len(response.content))
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert not response.cookies
+
+
+def test_api_refuses_a_host_it_does_not_serve(client):
+    response = post(client, REPORT, HTTP_HOST="hotline.invalid")
+    assert response.status_code == 400
+    assert Report.objects.count() == 0

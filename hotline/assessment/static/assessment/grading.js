@@ -20,11 +20,20 @@
     return !element.disabled && !element.closest("fieldset[disabled]");
   }
 
+  // A media item with the focus is a scope of its own: its keys grade it, and nothing outside
+  // it answers, so that grading an item never touches the page's form (and the reverse).
+  function scopeOf(element) {
+    return element && element.closest ? element.closest("[data-shortcut-scope]") : null;
+  }
+
   function target(key) {
-    var candidates = document.querySelectorAll("[data-shortcut]");
+    var scope = scopeOf(document.activeElement);
+    var candidates = (scope || document).querySelectorAll("[data-shortcut]");
     for (var i = 0; i < candidates.length; i += 1) {
-      if (candidates[i].getAttribute("data-shortcut") === key && usable(candidates[i])) {
-        return candidates[i];
+      var candidate = candidates[i];
+      if (candidate.getAttribute("data-shortcut") === key && usable(candidate) &&
+          (scope || !scopeOf(candidate))) {
+        return candidate;
       }
     }
     return null;
@@ -59,7 +68,11 @@
   }
 
   function formFor(element) {
-    return (element && element.form) || document.querySelector("form[data-primary]");
+    if (element && element.form) {
+      return element.form;
+    }
+    var scope = scopeOf(element);
+    return scope ? scope.querySelector("form") : document.querySelector("form[data-primary]");
   }
 
   // A classification only belongs to a confirmed outcome: the other outcomes disable it, so that
