@@ -80,14 +80,18 @@ def test_a_task_still_running_within_the_allowed_time_is_not_duplicated(database
     assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING
 
 
-def test_a_capture_job_lost_when_redis_was_flushed_is_queued_again(rq_backend):
+def test_a_capture_job_lost_when_redis_was_flushed_is_queued_again(
+    rq_backend, django_capture_on_commit_callbacks
+):
     url = url_reported(minutes_ago=30)
     capture_url_task.enqueue(url)
     queue = django_rq.get_queue("default")
     assert sweep_lost_captures_now(timezone.now(), LOST_AFTER) == []
 
     queue.connection.flushall()
-    assert sweep_lost_captures_now(timezone.now(), LOST_AFTER) == [url]
+    # With Redis the sweep enqueues once its transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_lost_captures_now(timezone.now(), LOST_AFTER) == [url]
     assert [job.args[0] for job in queue.get_jobs()] == [url]
 
 
