@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from hotline.accounts.models import User
 from hotline.assessment.errors import AlreadyDecided, InvalidGrade, NotAllowed
+from hotline.assessment.transitions import move_status
 from hotline.assessment.vocabulary import AgeBand, GradeBasis, GradeCategory, GradeStatus, Sex
 from hotline.audit.log import record
 
@@ -167,14 +168,8 @@ class MediaGrade(models.Model):
 
     def _move(self, from_status: str, to_status: str, **changes: object) -> None:
         """Change status only if nobody changed it since it was read."""
-        updated = MediaGrade.objects.filter(pk=self.pk, status=from_status).update(
-            status=to_status, **changes
-        )
-        if not updated:
-            raise AlreadyDecided(_("This grade was decided by someone else meanwhile."))
-        self.status = to_status
-        for name, value in changes.items():
-            setattr(self, name, value)
+        refusal = _("This grade was decided by someone else meanwhile.")
+        move_status(self, from_status, refusal, status=to_status, **changes)
 
     @classmethod
     def grade_item(cls, item: "MediaItem", analyst: User, **fields: Any) -> "MediaGrade":

@@ -13,6 +13,7 @@ from hotline.assessment.errors import AlreadyDecided, InvalidGrade, NotAllowed
 from hotline.assessment.grade import Grade
 from hotline.assessment.media_grades import MediaGrade, MediaGradeConfirmation
 from hotline.assessment.signals import assessment_counted
+from hotline.assessment.transitions import move_status
 from hotline.assessment.vocabulary import AgeBand, AssessmentStatus, Category, Outcome, Sex
 from hotline.audit.log import record
 from hotline.intake.models import Url, UrlState
@@ -234,10 +235,8 @@ class Assessment(models.Model):
         changes: dict[str, Any] = {"status": to_status}
         if decided:
             changes["decided_at"] = timezone.now()
-        if not Assessment.objects.filter(pk=self.pk, status=from_status).update(**changes):
-            raise AlreadyDecided(_("This assessment was decided by someone else meanwhile."))
-        for name, value in changes.items():
-            setattr(self, name, value)
+        refusal = _("This assessment was decided by someone else meanwhile.")
+        move_status(self, from_status, refusal, **changes)
 
     def announce_counted(self) -> None:
         assessment_counted.send(sender=Assessment, assessment=self)
