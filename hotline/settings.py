@@ -62,7 +62,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "hotline.intake.middleware.IntakeLoadSheddingMiddleware",
     "hotline.intake.middleware.ReportApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -135,6 +134,11 @@ RQ_QUEUES = {
 }
 # How often `hotline run-schedule` looks for periodic jobs that are due.
 HOTLINE_SCHEDULE_TICK_SECONDS = env.integer("HOTLINE_SCHEDULE_TICK_SECONDS", 30, minimum=1)
+# How often the scheduler moves requests the web processes wrote (captures asked for by reports)
+# into the task queue: the longest a reported url waits before its capture task is queued.
+HOTLINE_DISPATCH_SECONDS = env.number("HOTLINE_DISPATCH_SECONDS", 1.0, minimum=0.05)
+# Capture requests queued per transaction of the dispatcher, highest priority first.
+HOTLINE_CAPTURE_DISPATCH_BATCH = env.integer("HOTLINE_CAPTURE_DISPATCH_BATCH", 500, minimum=1)
 HOTLINE_RETENTION_INTERVAL_HOURS = env.integer("HOTLINE_RETENTION_INTERVAL_HOURS", 24, minimum=1)
 # A url with no capture, and no capture task waiting or running, this long after it was reported
 # has lost its task (Redis flushed, a worker killed): the sweep enqueues it again.
@@ -264,11 +268,13 @@ HOTLINE_REPORT_RATE_WINDOW_SECONDS = env.integer(
 HOTLINE_REPORT_FORM_MAX_AGE_SECONDS = env.integer(
     "HOTLINE_REPORT_FORM_MAX_AGE_SECONDS", 86400, minimum=60
 )
-HOTLINE_INTAKE_CONCURRENCY = env.integer("HOTLINE_INTAKE_CONCURRENCY", 4, minimum=1)
-# A thread waiting for an intake slot answers 503 after this wait. Each web process can turn
-# away at most (threads - concurrency) / wait requests a second; past that, requests queue
-# inside gunicorn instead, where nothing answers them fast (benchmarks/intake.py measures this).
-HOTLINE_INTAKE_QUEUE_TIMEOUT_MS = env.integer("HOTLINE_INTAKE_QUEUE_TIMEOUT_MS", 50, minimum=1)
+# Intake load shedding, per web process: reports written at once, reports waiting in line for
+# their turn, and how long one waits before it is answered 503. Any report beyond the line is
+# answered 503 at once. Keep concurrency + line well below HOTLINE_WEB_THREADS: the threads left
+# over read and refuse the rest (benchmarks/intake.py measures this).
+HOTLINE_INTAKE_CONCURRENCY = env.integer("HOTLINE_INTAKE_CONCURRENCY", 6, minimum=1)
+HOTLINE_INTAKE_MAX_WAITING = env.integer("HOTLINE_INTAKE_MAX_WAITING", 16, minimum=0)
+HOTLINE_INTAKE_QUEUE_TIMEOUT_MS = env.integer("HOTLINE_INTAKE_QUEUE_TIMEOUT_MS", 200, minimum=1)
 HOTLINE_CLAIM_MINUTES = env.integer("HOTLINE_CLAIM_MINUTES", 30, minimum=1)
 HOTLINE_CONFIRM_ALL_OUTCOMES = env.boolean("HOTLINE_CONFIRM_ALL_OUTCOMES", False)
 HOTLINE_QUEUE_PAGE_SIZE = env.integer("HOTLINE_QUEUE_PAGE_SIZE", 50, minimum=1)

@@ -12,9 +12,8 @@ that cannot be fetched is recorded on its link. Anything else raises, so that th
 """
 
 import hashlib
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import Message
 from io import BytesIO
 from typing import Any
@@ -92,7 +91,7 @@ def capture_url(url_id: int) -> Capture:
         found = [from_response(page.media[0], result)]
     else:
         found = [fetch_media(fetcher, reference) for reference in page.media]
-    return _record(url, started_at, result, hosting, page, warc, found)
+    return record_capture(url, started_at, result, hosting, page, warc, found)
 
 
 def page_media(result: FetchResult) -> Page:
@@ -194,7 +193,7 @@ def hash_fields(data: bytes, kind: MediaKind) -> dict[str, Any]:
     }
 
 
-def _record(
+def record_capture(
     url: Url,
     started_at: datetime,
     result: FetchResult,
@@ -203,6 +202,8 @@ def _record(
     warc: EvidenceBlob,
     found: list[FoundMedia],
 ) -> Capture:
+    """Write the capture of a fetched page with its media, and tell pre-grading and takedown
+    (`capture_recorded`), in one transaction."""
     with transaction.atomic():
         capture = Capture.objects.create(
             url=url,
@@ -259,17 +260,6 @@ def _link(capture: Capture, found: FoundMedia) -> CaptureMedia:
         fetch_status=found.fetch_status,
         error=found.error,
     )
-
-
-def urls_due(url_ids: Iterable[int], now: datetime) -> list[int]:
-    """Of `url_ids`, those not captured within HOTLINE_RECAPTURE_AFTER_HOURS of `now`."""
-    ids = set(url_ids)
-    # The usual report names only new urls: building a query for nothing is a tenth of its cost.
-    if not ids:
-        return []
-    since = now - timedelta(hours=settings.HOTLINE_RECAPTURE_AFTER_HOURS)
-    recent = Capture.objects.filter(url_id__in=ids, started_at__gte=since)
-    return sorted(ids - set(recent.values_list("url_id", flat=True)))
 
 
 def capture_due(url_id: int, requested_at: datetime | None) -> bool:

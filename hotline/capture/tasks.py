@@ -1,6 +1,5 @@
 """Background work of capture: thin wrappers over the pipeline, safe to run again."""
 
-from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -32,29 +31,16 @@ def capture_url_task(url_id: int, requested_at: str | None = None) -> int | None
     return pipeline.capture_url(url_id).pk
 
 
-def request_captures(url_ids: Iterable[int], *, new: Collection[int] = ()) -> None:
-    """Enqueue a capture of each url not captured within HOTLINE_RECAPTURE_AFTER_HOURS.
-
-    Urls in `new` were created by the caller just now, so nothing can have captured them: they
-    skip the look-up, which is most of the cost on the path of filing a report. The database
-    backend enqueues in the caller's transaction (its worker sees the tasks with the urls, at no
-    extra commit); any other enqueues on commit, since a worker reading Redis could start before
-    the urls are committed. Either way a report rolled back captures nothing.
-    """
-    now = timezone.now()
-    known = set(url_ids)
-    due = sorted(known & set(new)) + pipeline.urls_due(known - set(new), now)
-    for url_id in due:
-        enqueue_once_committed(capture_url_task, url_id, now.isoformat())
-
-
 def sweep_lost_captures_now(now: datetime, lost_after: timedelta) -> list[int]:
     """Enqueue again the capture of every url reported over `lost_after` ago with no capture and
     no capture task waiting or running (one running that long is taken as lost); their ids."""
     cutoff = now - lost_after
     fail_stale_runs(capture_url_task, cutoff)
     waiting = {args[0] for args in pending_arguments(capture_url_task, cutoff) if args}
-    unanswered = Url.objects.filter(first_reported_at__lt=cutoff, captures__isnull=True)
+    # A url whose request the dispatcher has not queued yet is waiting, not lost.
+    unanswered = Url.objects.filter(
+        first_reported_at__lt=cutoff, captures__isnull=True, capture_requested_at__isnull=True
+    )
     lost = sorted(set(unanswered.values_list("pk", flat=True)) - waiting)
     # One transaction: the database backend writes all the tasks at once.
     with transaction.atomic():

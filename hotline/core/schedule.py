@@ -11,6 +11,7 @@ any number of machines: each run of a job is claimed by a conditional UPDATE of 
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +28,16 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class Dispatcher:
+    """Work the scheduler does itself every HOTLINE_DISPATCH_SECONDS: moving requests the web
+    processes wrote to the database into the task queue. `run` returns how many it moved, and
+    must be safe with several schedulers running it at once."""
+
+    name: str
+    run: Callable[[], int]
+
+
+@dataclass(frozen=True)
 class PeriodicJob:
     """A task without arguments enqueued once every `interval`."""
 
@@ -39,6 +50,7 @@ class PeriodicJob:
 
 
 JOBS: dict[str, PeriodicJob] = {}
+DISPATCHERS: dict[str, Dispatcher] = {}
 
 
 def register(job: PeriodicJob) -> PeriodicJob:
@@ -48,6 +60,22 @@ def register(job: PeriodicJob) -> PeriodicJob:
         raise ValueError(f"periodic job {job.name!r} is already registered for another task")
     JOBS[job.name] = job
     return job
+
+
+def register_dispatcher(dispatcher: Dispatcher) -> Dispatcher:
+    DISPATCHERS[dispatcher.name] = dispatcher
+    return dispatcher
+
+
+def dispatch() -> dict[str, int]:
+    """Run every dispatcher once; how many requests each moved (a failed one is logged)."""
+    moved = {}
+    for name, dispatcher in sorted(DISPATCHERS.items()):
+        try:
+            moved[name] = dispatcher.run()
+        except Exception:
+            logger.exception("dispatcher %s failed", name)
+    return moved
 
 
 def registered() -> list[PeriodicJob]:
@@ -80,10 +108,20 @@ def enqueue_due(now: datetime | None = None) -> list[str]:
     return enqueued
 
 
-def run_forever(tick: timedelta, stop: threading.Event | None = None) -> None:
-    """Enqueue due jobs every `tick` until `stop` is set."""
+def run_forever(
+    tick: timedelta, stop: threading.Event | None = None, dispatch_every: timedelta | None = None
+) -> None:
+    """Run the dispatchers every `dispatch_every` and enqueue due jobs every `tick`, until `stop`
+    is set."""
     stop = stop or threading.Event()
+    period = (dispatch_every or tick).total_seconds()
+    next_jobs = time.monotonic()
     while not stop.is_set():
-        for name in enqueue_due():
-            logger.info("enqueued periodic job %s", name)
-        stop.wait(tick.total_seconds())
+        for name, moved in dispatch().items():
+            if moved:
+                logger.info("dispatcher %s queued %d", name, moved)
+        if time.monotonic() >= next_jobs:
+            for name in enqueue_due():
+                logger.info("enqueued periodic job %s", name)
+            next_jobs = time.monotonic() + tick.total_seconds()
+        stop.wait(period)

@@ -94,11 +94,19 @@ class Url(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set when a report asks for a capture, cleared when the scheduler queues the capture task:
+    # filing a report writes no task, and a request is never lost with a task backend that is down.
+    capture_requested_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(
                 fields=["state", "-priority", "first_reported_at"], name="url_queue_order"
+            ),
+            models.Index(
+                fields=["capture_requested_at"],
+                condition=models.Q(capture_requested_at__isnull=False),
+                name="url_capture_requested",
             ),
         ]
 

@@ -52,6 +52,11 @@ class InvalidSubmission(ValueError):
         self.errors = errors
 
 
+# Choices.values builds a new list at every call.
+WHERE_SEEN_CHOICES = frozenset(WhereSeen.values)
+CONTENT_KIND_CHOICES = frozenset(ContentKind.values)
+
+
 def urls_from_lines(text: str) -> list[str]:
     """The addresses of a one-per-line text box; blank lines are not addresses."""
     return [line.strip() for line in text.splitlines() if line.strip()]
@@ -68,9 +73,9 @@ def read_submission(
     """The checked submission, or InvalidSubmission listing every problem at once."""
     errors: list[FieldError] = []
     checked_urls = _read_urls(urls, errors)
-    if where_seen not in WhereSeen.values:
+    if where_seen not in WHERE_SEEN_CHOICES:
         errors.append(FieldError("where_seen", _("Choose where you saw it.")))
-    if content_kind not in ContentKind.values:
+    if content_kind not in CONTENT_KIND_CHOICES:
         errors.append(FieldError("content_kind", _("Choose what it shows.")))
     description = description.strip()
     _check_description(description, errors)

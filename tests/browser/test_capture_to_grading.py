@@ -32,6 +32,7 @@ from hotline.capture.evidence import open_blob
 from hotline.capture.keys import new_key, parse_keys
 from hotline.capture.models import Capture
 from hotline.capture.tests.servers import LocalServer, respond
+from hotline.core.schedule import dispatch
 from tests.browser.test_report_to_statistics import person, press_and_follow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
@@ -45,8 +46,8 @@ GALLERY = b"""<!doctype html><html><head><title>Neutral gallery</title></head><b
 
 @pytest.fixture
 def capturing(settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Reports are captured at once (the immediate task backend), from loopback, into a store
-    of the test's own; the process's index of known grades starts empty."""
+    """Captures run as soon as they are queued (the immediate task backend), from loopback, into
+    a store of the test's own; the process's index of known grades starts empty."""
     settings.HOTLINE_CAPTURE_ON_REPORT = True
     settings.HOTLINE_FETCH_ALLOW_LOOPBACK = True
     settings.HOTLINE_EVIDENCE_STORAGE = "local"
@@ -105,6 +106,8 @@ def test_a_reported_page_is_captured_pregraded_revealed_graded_and_archived(
     )
 
     report(person(), gallery.url("/gallery"))
+    # What the scheduler does every second: queue the captures reports asked for.
+    assert dispatch() == {"capture-requests": 1}
 
     capture = Capture.objects.get()
     items = items_of(capture)

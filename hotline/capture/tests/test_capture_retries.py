@@ -1,4 +1,4 @@
-"""The capture task: safe to run again, and enqueued when a report names a url."""
+"""The capture task: safe to run again, and run for the urls a report names."""
 
 from datetime import timedelta
 
@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from hotline.capture.models import Capture, EvidenceBlob, MediaItem
+from hotline.capture.requests import dispatch_capture_requests
 from hotline.capture.tasks import capture_url_task
 from hotline.capture.tests.media_site import Site, reported, serve_site
 from hotline.intake.models import Channel, Url
@@ -21,8 +22,10 @@ def site(server, policy, evidence_dir) -> Site:
 
 
 def report(*urls: str) -> None:
+    """File a report, then queue the captures it asked for, as the scheduler would."""
     submission = read_submission(urls=list(urls), where_seen="web_page", content_kind="images")
     file_report(submission, channel=Channel.WEB_FORM)
+    dispatch_capture_requests()
 
 
 def test_the_task_run_twice_stores_no_media_and_no_blob_twice(site):
@@ -49,12 +52,9 @@ def test_a_task_for_a_url_that_is_gone_does_nothing(site):
     assert capture_url_task.enqueue(987654).return_value is None
 
 
-def test_filing_a_report_captures_each_new_url_after_commit(
-    site, settings, django_capture_on_commit_callbacks
-):
+def test_filing_a_report_captures_each_new_url(site, settings):
     settings.HOTLINE_CAPTURE_ON_REPORT = True
-    with django_capture_on_commit_callbacks(execute=True):
-        report(site.url("/page"), site.url("/og.jpg"))
+    report(site.url("/page"), site.url("/og.jpg"))
     assert Capture.objects.count() == 2
     assert MediaItem.objects.count() == 5
     assert {capture.url.canonical for capture in Capture.objects.all()} == {
@@ -63,26 +63,19 @@ def test_filing_a_report_captures_each_new_url_after_commit(
     }
 
 
-def test_a_later_report_captures_again_only_once_the_last_capture_is_old_enough(
-    site, settings, django_capture_on_commit_callbacks
-):
+def test_a_later_report_captures_again_only_once_the_last_capture_is_old_enough(site, settings):
     settings.HOTLINE_CAPTURE_ON_REPORT = True
     settings.HOTLINE_RECAPTURE_AFTER_HOURS = 24
     for _ in range(2):
-        with django_capture_on_commit_callbacks(execute=True):
-            report(site.url("/og.jpg"))
+        report(site.url("/og.jpg"))
     assert Capture.objects.count() == 1
     Capture.objects.update(started_at=timezone.now() - timedelta(hours=25))
-    with django_capture_on_commit_callbacks(execute=True):
-        report(site.url("/og.jpg"))
+    report(site.url("/og.jpg"))
     assert Capture.objects.count() == 2
     assert Url.objects.get().report_count == 3
 
 
-def test_reports_capture_nothing_when_capture_on_report_is_off(
-    site, settings, django_capture_on_commit_callbacks
-):
+def test_reports_capture_nothing_when_capture_on_report_is_off(site, settings):
     settings.HOTLINE_CAPTURE_ON_REPORT = False
-    with django_capture_on_commit_callbacks(execute=True):
-        report(site.url("/page"))
+    report(site.url("/page"))
     assert not Capture.objects.exists()

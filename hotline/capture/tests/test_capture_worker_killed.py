@@ -32,6 +32,11 @@ submission = read_submission(urls=[{url!r}], where_seen="web_page", content_kind
 print(json.dumps(file_report(submission, channel=Channel.WEB_FORM).report.pk))
 """
 
+DISPATCH = """
+from hotline.capture.requests import dispatch_capture_requests
+print(json.dumps(dispatch_capture_requests()))
+"""
+
 STATE = """
 from django_tasks_db.models import DBTaskResult
 from hotline.capture.models import Capture, CaptureMedia, EvidenceBlob, MediaItem
@@ -101,6 +106,7 @@ def test_a_worker_killed_mid_capture_is_retried_and_stores_nothing_twice(hotline
     server, image = held
     hotline_site.extra["HOTLINE_CAPTURE_ON_REPORT"] = "true"
     hotline_site.python(FILE_REPORT.format(url=server.url("/page")))
+    assert hotline_site.python(DISPATCH) == 1
     worker = hotline_site.start("db_worker", "--queue-name", "*")
     assert image.arrived.wait(timeout=60)
 

@@ -17,8 +17,12 @@ from hotline.accounts.models import Role, User
 from hotline.accounts.testing import verified_client
 from hotline.assessment.models import Assessment
 from hotline.assessment.vocabulary import AssessmentStatus
+from hotline.capture.models import Capture
 from hotline.core.management.commands.demo import plan_demo
 from hotline.intake.models import Report, ReportedUrl, ReportingSource, Url, UrlState
+from hotline.lists.keys import find_key
+from hotline.lists.models import ListEntry, ListName, Member, PublishedList, Scope
+from hotline.takedown.models import CaseState, TakedownCase
 
 pytestmark = pytest.mark.django_db
 RESERVED = (".example.com", ".example.net", ".example.org", ".test", ".invalid")
@@ -80,11 +84,18 @@ def test_the_demo_creates_staff_of_every_role_who_can_sign_in_with_their_authent
         assert device.verify_token(totp(base64.b32decode(secret)))
 
 
-def test_the_demo_prints_each_password_once():
+def test_the_demo_prints_each_password_and_the_member_key_once():
     output = run_demo("--reports", "60")
 
     for account in printed_accounts(output).values():
         assert output.count(account["password"]) == 1
+    member_key = re.search(r"member key: (\S+)", output)
+    assert member_key is not None
+    assert output.count(member_key[1]) == 1
+    found = find_key(member_key[1])
+    assert found is not None
+    assert set(found.scopes) == set(Scope.values)
+    assert found.member.terms_accepted_at is not None
 
 
 def test_the_demo_fills_sources_reports_and_urls_on_reserved_domains_only():
@@ -151,3 +162,72 @@ def test_the_managers_statistics_page_shows_the_demo_figures():
     assert figures.totals.reports > 0
     assert figures.totals.confirmed > 0
     assert figures.breakdown("reports_received_by_source").total == figures.totals.reports
+
+
+def test_every_staff_page_renders_with_the_demo_data():
+    run_demo("--reports", "60")
+    manager = verified_client(User.objects.get(role=Role.MANAGER))
+    senior = verified_client(User.objects.get(role=Role.SENIOR_ANALYST))
+    case = TakedownCase.objects.filter(notices__isnull=False).first()
+    captured = Capture.objects.filter(media__isnull=False).first()
+    member = Member.objects.get()
+    assert case is not None
+    assert captured is not None
+    pages = {
+        manager: [
+            reverse("takedown:dashboard"),
+            reverse("takedown:case", args=[case.pk]),
+            reverse("takedown:providers"),
+            reverse("takedown:partners"),
+            reverse("stats:removal"),
+            reverse("lists:overview"),
+            reverse("lists:members"),
+            reverse("lists:member", args=[member.pk]),
+        ],
+        senior: [
+            reverse("assessment:queue"),
+            reverse("assessment:case", args=[captured.url_id]),
+            reverse("assessment:confirmations"),
+            reverse("assessment:disputes"),
+            reverse("lists:keywords"),
+        ],
+    }
+
+    for client, addresses in pages.items():
+        for address in addresses:
+            assert client.get(address).status_code == 200, address
+
+
+def test_the_demo_publishes_each_list_with_entries_and_the_url_list_drops_removed_content():
+    run_demo("--reports", "150")
+
+    for name in ListName.values:
+        published = PublishedList.objects.get(name=name)
+        assert published.latest_version >= 1
+        assert published.entry_count > 0
+        assert ListEntry.objects.filter(list=published, removed_in__isnull=True).count() == (
+            published.entry_count
+        )
+    urls = PublishedList.objects.get(name=ListName.URLS)
+    removed = ListEntry.objects.filter(list=urls, removed_in=urls.latest_version)
+    assert removed.exists()
+    assert all(entry.data["url"] in removed_urls() for entry in removed)
+    terms = ListEntry.objects.filter(list__name=ListName.KEYWORDS).values_list("data", flat=True)
+    assert all(data["term"].startswith(("token-", "sample-term-")) for data in terms)
+
+
+def removed_urls() -> set[str]:
+    removed = TakedownCase.objects.filter(state=CaseState.REMOVED)
+    return set(removed.values_list("url__canonical", flat=True))
+
+
+def test_the_lists_console_shows_versions_for_the_manager():
+    run_demo("--reports", "60")
+    manager = User.objects.get(role=Role.MANAGER)
+
+    response = verified_client(manager).get(reverse("lists:overview"))
+
+    assert response.status_code == 200
+    versions = {row["list"].name: row["versions"] for row in response.context["lists"]}
+    assert set(versions) == set(ListName.values)
+    assert all(versions.values())

@@ -1,6 +1,8 @@
-"""Periodic jobs: enqueued when due, once per interval however many schedulers run."""
+"""Periodic jobs: enqueued when due, once per interval however many schedulers run; dispatchers
+run at every dispatch period."""
 
 import io
+import threading
 from datetime import timedelta
 
 import pytest
@@ -10,7 +12,14 @@ from django_tasks import task
 
 from hotline.core import schedule
 from hotline.core.models import ScheduledJob
-from hotline.core.schedule import PeriodicJob, enqueue_due, register
+from hotline.core.schedule import (
+    Dispatcher,
+    PeriodicJob,
+    dispatch,
+    enqueue_due,
+    register,
+    register_dispatcher,
+)
 from hotline.core.tests.services import free_port
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +40,7 @@ def other_task() -> None:
 @pytest.fixture(autouse=True)
 def empty_schedule(monkeypatch):
     monkeypatch.setattr(schedule, "JOBS", {})
+    monkeypatch.setattr(schedule, "DISPATCHERS", {})
     RUNS.clear()
 
 
@@ -106,4 +116,38 @@ def test_run_schedule_once_enqueues_what_is_due_and_says_so():
     call_command("run_schedule", "--once", stdout=output)
     call_command("run_schedule", "--once", stdout=output)
     assert output.getvalue() == "enqueued note\n"
+    assert RUNS == ["ran"]
+
+
+def test_run_schedule_once_also_runs_the_dispatchers_and_says_what_they_queued():
+    register_dispatcher(Dispatcher("requests", lambda: 3))
+    output = io.StringIO()
+    call_command("run_schedule", "--once", stdout=output)
+    assert output.getvalue() == "requests: queued 3\n"
+
+
+def test_a_failing_dispatcher_is_logged_and_the_others_still_run(caplog):
+    def broken() -> int:
+        raise ConnectionError("redis is down")
+
+    register_dispatcher(Dispatcher("broken", broken))
+    register_dispatcher(Dispatcher("working", lambda: 2))
+    assert dispatch() == {"working": 2}
+    assert "dispatcher broken failed" in caplog.text
+
+
+def test_the_scheduler_dispatches_every_period_and_enqueues_jobs_every_tick():
+    register(PeriodicJob("note", timedelta(hours=1), note_run))
+    stop = threading.Event()
+    dispatched: list[int] = []
+
+    def count_then_stop() -> int:
+        dispatched.append(1)
+        if len(dispatched) == 5:
+            stop.set()
+        return 0
+
+    register_dispatcher(Dispatcher("counting", count_then_stop))
+    schedule.run_forever(timedelta(hours=1), stop, dispatch_every=timedelta(milliseconds=10))
+    assert len(dispatched) == 5
     assert RUNS == ["ran"]

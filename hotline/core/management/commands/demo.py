@@ -21,10 +21,12 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hotline.accounts.models import Role, User
+from hotline.assessment.demo import capture_cases
 from hotline.assessment.grade import Grade
 from hotline.assessment.models import Assessment, Confirmation
 from hotline.assessment.vocabulary import AgeBand, AssessmentStatus, Category, Outcome, Sex
 from hotline.audit.log import record
+from hotline.capture.models import MediaItem
 from hotline.intake.canonical import canonicalise
 from hotline.intake.models import (
     Channel,
@@ -38,6 +40,14 @@ from hotline.intake.models import (
     WhereSeen,
 )
 from hotline.intake.services import CROCKFORD_ALPHABET, REFERENCE_LENGTH
+from hotline.lists.demo import (
+    DemoMember,
+    create_member,
+    propose_keywords,
+    publish_current_versions,
+    publish_first_versions,
+)
+from hotline.takedown.demo import fill_takedown
 
 DEMO_STAFF = (
     ("analyst1", Role.ANALYST),
@@ -299,7 +309,10 @@ class StaffAccount:
 
 
 class Command(BaseCommand):
-    help = "Fill an empty database with demonstration staff, sources, reports and assessments."
+    help = (
+        "Fill an empty database with demonstration staff, reports, assessments, captures, "
+        "takedown cases, lists and a list member."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, help="Seed for the same demo every time.")
@@ -315,13 +328,17 @@ class Command(BaseCommand):
         seed = options["seed"] if options["seed"] is not None else secrets.randbelow(10**6)
         self.stdout.write(f"Planning {count} reports (seed {seed})…")
         # Invented data, not secrets: a reproducible generator is the point.
-        plan = plan_demo(random.Random(seed), timezone.now(), count)  # noqa: S311
+        rng, now = random.Random(seed), timezone.now()  # noqa: S311
+        plan = plan_demo(rng, now, count)
         with transaction.atomic():
             staff = self._create_staff()
-            store_plan(plan, [account.user for account in staff], self.stdout.write)
+            users = [account.user for account in staff]
+            store_plan(plan, users, self.stdout.write)
+            member = store_casework(rng, now, users, self.stdout.write)
             record("demo.created", detail={"seed": seed, "reports": count})
         self.stdout.write(self.style.SUCCESS("The demo is ready."))
         self._print_accounts(staff)
+        self._print_member(member)
 
     def _create_staff(self) -> list[StaffAccount]:
         self.stdout.write(f"Creating {len(DEMO_STAFF)} staff accounts…")
@@ -341,6 +358,15 @@ class Command(BaseCommand):
                 f"  password: {account.password}\n"
                 f"  authenticator: {account.device.config_url}"
             )
+
+    def _print_member(self, member: DemoMember) -> None:
+        self.stdout.write(
+            self.style.WARNING(
+                f"\nList member {member.member.name}. Its API key is shown this once "
+                "(send it as `Authorization: Bearer <key>`):"
+            )
+        )
+        self.stdout.write(f"\n  member key: {member.plaintext}")
 
 
 def refuse_unless_empty() -> None:
@@ -379,6 +405,23 @@ def store_plan(plan: Plan, staff: Sequence[User], say: Callable[[str], object]) 
     decided = sum(case.decided_at is not None for case in plan.cases)
     say(f"Creating assessments: {decided} decided, the rest queued or open…")
     _store_cases(plan.cases, urls, staff)
+
+
+def store_casework(
+    rng: random.Random, now: datetime, staff: Sequence[User], say: Callable[[str], object]
+) -> DemoMember:
+    """What follows the assessments: captures and media grades, lists, takedown, a member."""
+    say("Capturing a sample of the web addresses and grading their media…")
+    captured = capture_cases(rng)
+    say(f"  {captured} captures recorded, {MediaItem.objects.count()} media items stored.")
+    analysts, manager = staff[:ASSESSORS], staff[-1]
+    propose_keywords(rng, analysts, now)
+    say("Publishing the hash, URL and keyword lists…")
+    publish_first_versions(manager, now)
+    cases = fill_takedown(rng, now)
+    say(f"Opening {cases} takedown cases with their notices (none is sent)…")
+    publish_current_versions(manager, analysts[0])
+    return create_member(manager, now)
 
 
 def _store_urls(plan: Plan, sources: Sequence[ReportingSource]) -> dict[str, Url]:

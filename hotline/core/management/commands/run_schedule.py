@@ -1,4 +1,4 @@
-"""Enqueue each registered periodic job when it is due; any number may run, on any machine."""
+"""Queue requested captures and enqueue periodic jobs when due; any number may run, anywhere."""
 
 import signal
 import threading
@@ -14,13 +14,16 @@ from hotline.core import schedule
 
 class Command(BaseCommand):
     help = (
-        "Enqueue periodic jobs (capture sweep, retention, ...) when due. Several schedulers "
-        "never enqueue the same run twice."
+        "Queue requested captures every HOTLINE_DISPATCH_SECONDS and enqueue periodic jobs "
+        "(capture sweep, retention, ...) when due. Several schedulers never queue the same "
+        "request or run twice."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--once", action="store_true", help="enqueue what is due now, then stop"
+            "--once",
+            action="store_true",
+            help="dispatch what is requested and enqueue what is due now, then stop",
         )
         parser.add_argument(
             "--tick",
@@ -31,11 +34,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["once"]:
+            for name, moved in schedule.dispatch().items():
+                if moved:
+                    self.stdout.write(f"{name}: queued {moved}")
             for name in schedule.enqueue_due():
                 self.stdout.write(f"enqueued {name}")
             return
         names = ", ".join(job.name for job in schedule.registered())
         self.stdout.write(f"scheduling {names} every {options['tick']} s")
+        dispatchers = ", ".join(sorted(schedule.DISPATCHERS))
+        every = settings.HOTLINE_DISPATCH_SECONDS
+        self.stdout.write(f"dispatching {dispatchers} every {every} s")
         stop = threading.Event()
 
         def _stop(signum: int, frame: FrameType | None) -> None:
@@ -43,4 +52,4 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
-        schedule.run_forever(timedelta(seconds=options["tick"]), stop)
+        schedule.run_forever(timedelta(seconds=options["tick"]), stop, timedelta(seconds=every))
