@@ -782,6 +782,13 @@ async def find_sustainable_rate(
     return best or float(args.start_rate)
 
 
+def lower_rate(rate: float) -> float:
+    """The rate to hold after a long run at `rate` was not clean: 20 % lower, or the goal when
+    that lies in between, so that a server holding the goal is not reported below it."""
+    lower = rate * 0.8
+    return float(GOAL_REPORTS_PER_S) if lower < GOAL_REPORTS_PER_S < rate else lower
+
+
 def step_rates(start: float, factor: float, limit: float) -> list[float]:
     """start, start x factor, ... up to limit, with the goal itself as a step when it is passed,
     so that a server meeting the goal exactly is not reported at the step below it."""
@@ -821,7 +828,7 @@ async def run_load(
             phases.append(sustained)
             if sustained.clean(GOAL_P99_MS) or args.rate or attempt == args.sustain_attempts - 1:
                 break
-            rate *= 0.8  # a short step passed but the long run did not: hold a lower rate
+            rate = lower_rate(rate)  # a short step passed but the long run did not
         await asyncio.sleep(args.pause)
         overload = await run_phase(
             client, meter, bodies, "overload", rate * OVERLOAD_FACTOR, args.overload_duration, args

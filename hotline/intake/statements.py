@@ -38,17 +38,18 @@ _INSERT_NEW_URLS = (
     " ON CONFLICT (canonical_hash) DO NOTHING RETURNING id, canonical_hash"
 )
 _INSERT_LINKS = f"INSERT INTO {_LINK} (report_id, url_id, submitted) VALUES {{rows}}"  # noqa: S608
-# PostgreSQL runs the three INSERTs of a report of new urls as one statement: one round trip
-# instead of three, each of which made the report wait for a core on a busy machine.
-_INSERT_ALL = (
-    f"WITH new_report AS ({_INSERT_REPORT}), new_url AS ({_INSERT_NEW_URLS}),"  # noqa: S608
+# PostgreSQL files the usual report, one address never seen before, in one statement: the url
+# if it is new, then the report and its link only if it was. Committed on its own, it costs one
+# round trip instead of five (BEGIN, three INSERTs, COMMIT), each of which made the report wait
+# for its thread to get the GIL back. The casts type the report's values, which a SELECT would
+# otherwise read as text.
+_INSERT_IF_NEW_URL = (
+    f"WITH new_url AS ({_INSERT_NEW_URLS.format(rows=_NEW_URL_ROW)}),"  # noqa: S608
+    f" new_report AS (INSERT INTO {_REPORT} ({', '.join(f.column for f in _REPORT_FIELDS)})"
+    " SELECT {casts} FROM new_url RETURNING id),"
     f" link AS (INSERT INTO {_LINK} (report_id, url_id, submitted)"
-    " SELECT new_report.id, new_url.id, submitted.address"
-    " FROM new_report CROSS JOIN new_url JOIN (VALUES {submitted})"
-    " AS submitted (canonical_hash, address)"
-    " ON submitted.canonical_hash = new_url.canonical_hash)"
-    " SELECT new_report.id, new_url.id, new_url.canonical_hash"
-    " FROM new_report LEFT JOIN new_url ON TRUE"
+    " SELECT new_report.id, new_url.id, %s FROM new_report CROSS JOIN new_url)"
+    " SELECT id FROM new_report"
 )
 _LOCK_URLS = (
     f"SELECT id, canonical_hash FROM {_URL}"  # noqa: S608
@@ -74,33 +75,47 @@ def insert_report_and_new_urls(
     A url created here is counted once by this report (the values repeat what counting a new url
     gives, Url.compute_priority()) and has its capture requested.
     """
-    report_values = [_column_value(report, field) for field in _REPORT_FIELDS]
-    url_values = _new_url_values(ordered, report.received_at, weight)
     url_rows = ", ".join([_NEW_URL_ROW] * len(ordered))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            created = _insert_all(cursor, report, ordered, report_values + url_values, url_rows)
-        else:
-            cursor.execute(_INSERT_REPORT, report_values)
-            report.pk = cursor.fetchone()[0]
-            cursor.execute(_INSERT_NEW_URLS.format(rows=url_rows), url_values)
-            created = {canonical_hash: pk for pk, canonical_hash in cursor.fetchall()}
-            link_urls(report, [item for item in ordered if item.canonical_hash in created], created)
-    report._state.adding = False
-    report._state.db = connection.alias
+        cursor.execute(_INSERT_REPORT, _report_values(report))
+        report.pk = cursor.fetchone()[0]
+        cursor.execute(
+            _INSERT_NEW_URLS.format(rows=url_rows),
+            _new_url_values(ordered, report.received_at, weight),
+        )
+        created = {canonical_hash: pk for pk, canonical_hash in cursor.fetchall()}
+    link_urls(report, [item for item in ordered if item.canonical_hash in created], created)
+    _mark_saved(report)
     return created
 
 
-def _insert_all(
-    cursor: Any, report: Report, ordered: Sequence[SubmittedUrl], values: list[Any], rows: str
-) -> dict[str, int]:
-    submitted = ", ".join(["(%s, %s)"] * len(ordered))
-    for item in ordered:
-        values += [item.canonical_hash, item.submitted]
-    cursor.execute(_INSERT_ALL.format(rows=rows, submitted=submitted), values)
-    results = cursor.fetchall()
-    report.pk = results[0][0]
-    return {canonical_hash: pk for _report, pk, canonical_hash in results if pk is not None}
+def insert_report_if_new_url(report: Report, url: SubmittedUrl, weight: int) -> bool:
+    """On PostgreSQL, file a report of one address in one statement if the address is new, and
+    give the report its id; False, with nothing written, if the address was known."""
+    values = [*_new_url_values([url], report.received_at, weight), *_report_values(report)]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_if_new_url_sql(), [*values, url.submitted])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    report.pk = row[0]
+    _mark_saved(report)
+    return True
+
+
+@cache
+def _insert_if_new_url_sql() -> str:
+    casts = ", ".join(f"CAST(%s AS {f.db_type(connection)})" for f in _REPORT_FIELDS)
+    return _INSERT_IF_NEW_URL.format(casts=casts)
+
+
+def _report_values(report: Report) -> list[Any]:
+    return [_column_value(report, field) for field in _REPORT_FIELDS]
+
+
+def _mark_saved(report: Report) -> None:
+    report._state.adding = False
+    report._state.db = connection.alias
 
 
 def _column_value(report: Report, field: Field[Any, Any]) -> Any:

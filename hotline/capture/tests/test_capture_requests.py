@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import default_task_backend
 from django_tasks_db.models import DBTaskResult
@@ -45,10 +45,8 @@ def enqueued() -> list[tuple[int, str]]:
 
 
 def test_filing_a_report_requests_each_new_url_and_queues_no_task(django_assert_num_queries):
-    # The report, its new urls (already requested) and its links, and no task: one statement
-    # on PostgreSQL, three on SQLite.
-    statements = 1 if connection.vendor == "postgresql" else 3
-    with django_assert_num_queries(statements + SAVEPOINT_STATEMENTS):
+    # The report, its new urls (already requested) and its links: three statements, no task.
+    with django_assert_num_queries(3 + SAVEPOINT_STATEMENTS):
         report("https://one.example.com/", "https://two.example.com/")
 
     assert enqueued() == []

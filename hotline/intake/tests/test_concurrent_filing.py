@@ -67,3 +67,24 @@ def test_simultaneous_submissions_with_one_token_file_one_report():
     assert {item.report.reference for item in filed} == {Report.objects.get().reference}
     assert sum(item.created for item in filed) == 1
     assert set(Url.objects.values_list("report_count", flat=True)) == {1}
+
+
+def test_simultaneous_reports_of_one_new_address_each_count_once():
+    start = threading.Barrier(REPORTERS)
+    submission = read_submission(
+        urls=["http://example.com/only"], where_seen="chat", content_kind="text"
+    )
+
+    def file(_: int) -> FiledReport:
+        start.wait(timeout=30)
+        try:
+            return file_report(submission, channel=Channel.API)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=REPORTERS) as pool:
+        filed = list(pool.map(file, range(REPORTERS)))
+
+    url = Url.objects.get()
+    assert (url.report_count, url.source_count) == (REPORTERS, 1)
+    assert url.reports.count() == REPORTERS == len({item.report.pk for item in filed})

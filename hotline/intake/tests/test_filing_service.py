@@ -95,10 +95,32 @@ def test_urls_never_reported_before_are_counted_as_they_are_created():
         return len(queries)
 
     creating = queries_with_token("first")
-    # A known url is locked, looked up among the source's earlier reports, counted and linked.
-    # On SQLite a report of only known urls skips the INSERT of new urls' links.
-    extra = 4 if connection.vendor == "postgresql" else 3
-    assert queries_with_token("second") == creating + extra
+    # A known url is locked, looked up among the source's earlier reports, then counted; the
+    # links of new urls (none this time) give way to those of known ones.
+    assert queries_with_token("second") == creating + 3
     for url in Url.objects.all():
         assert (url.report_count, url.source_count) == (2, 1)
         assert url.priority == url.compute_priority()
+
+
+@pytest.mark.postgres
+def test_a_report_of_one_new_address_is_a_single_statement_on_postgresql():
+    with CaptureQueriesContext(connection) as queries:
+        filed = file_report(submission("http://example.com/one"), channel=Channel.API)
+    statements_run = [q["sql"] for q in queries if not q["sql"].startswith(SAVEPOINTS)]
+    assert len(statements_run) == 1
+    url = Url.objects.get()
+    assert list(filed.report.urls.all()) == [url]
+    assert (url.report_count, url.source_count, url.priority) == (1, 1, url.compute_priority())
+    assert url.capture_requested_at is None  # capture on report is off in the test settings
+
+
+def test_a_report_of_one_known_address_is_counted_on_it():
+    first = file_report(submission("http://example.com/one"), channel=Channel.API).report
+    second = file_report(submission("http://example.com/one"), channel=Channel.API).report
+    url = Url.objects.get()
+    assert [report.pk for report in url.reports.order_by("pk")] == [first.pk, second.pk]
+    assert (url.report_count, url.source_count) == (2, 1)
+
+
+SAVEPOINTS = ("SAVEPOINT", "RELEASE SAVEPOINT")
