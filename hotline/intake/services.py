@@ -89,24 +89,22 @@ def _file_new_report(
         submission_token=submission_token,
         language=language,
     )
-    if _filed_at_once(report, submission.urls, source):
+    weight = source.priority_weight if source is not None else 0
+    if _filed_at_once(report, submission.urls, weight):
         return report
     with transaction.atomic():
-        _store_report_and_urls(report, submission.urls, source)
+        _store_report_and_urls(report, submission.urls, source, weight)
         if report.contact_email:
             # The email goes out only if the report is kept.
             enqueue_once_committed(send_report_confirmation, report.pk)
     return report
 
 
-def _filed_at_once(
-    report: Report, urls: Sequence[SubmittedUrl], source: ReportingSource | None
-) -> bool:
+def _filed_at_once(report: Report, urls: Sequence[SubmittedUrl], weight: int) -> bool:
     """File the usual report, one address never seen before and no email to send, in a single
     statement on PostgreSQL; False, with nothing written, for any other report."""
     if connection.vendor != "postgresql" or len(urls) != 1 or report.contact_email:
         return False
-    weight = source.priority_weight if source is not None else 0
     # Alone, the statement commits itself. Inside a caller's transaction it gets a savepoint,
     # so that a refused INSERT (a token used already) leaves that transaction usable.
     within = transaction.atomic() if connection.in_atomic_block else nullcontext()
@@ -115,7 +113,7 @@ def _filed_at_once(
 
 
 def _store_report_and_urls(
-    report: Report, urls: Sequence[SubmittedUrl], source: ReportingSource | None
+    report: Report, urls: Sequence[SubmittedUrl], source: ReportingSource | None, weight: int
 ) -> None:
     """Store the report, create the urls never seen before, count it on the others, and link it
     to each.
@@ -126,24 +124,22 @@ def _store_report_and_urls(
     before: a report of new urls is three statements.
     """
     ordered = sorted(urls, key=lambda item: item.canonical_hash)
-    weight = source.priority_weight if source is not None else 0
     created = statements.insert_report_and_new_urls(report, ordered, weight)
     known = [item for item in ordered if item.canonical_hash not in created]
     if not known:
         return
-    known_ids = _count_known_urls(known, source, report.received_at)
+    known_ids = _count_known_urls(known, source, weight, report.received_at)
     statements.link_urls(report, known, known_ids)
     if settings.HOTLINE_CAPTURE_ON_REPORT:
         request_recaptures(known_ids.values(), report.received_at)
 
 
 def _count_known_urls(
-    known: Sequence[SubmittedUrl], source: ReportingSource | None, now: datetime
+    known: Sequence[SubmittedUrl], source: ReportingSource | None, weight: int, now: datetime
 ) -> dict[str, int]:
     """Count one more report on each url that existed before; their ids by canonical hash."""
     rows = statements.lock_urls([item.canonical_hash for item in known])
     named_before = statements.named_before([pk for pk, _ in rows], source)
-    weight = source.priority_weight if source is not None else 0
     for already_named in (False, True):
         ids = [pk for pk, _ in rows if (pk in named_before) == already_named]
         if ids:

@@ -26,8 +26,10 @@ _REPORT = Report._meta.db_table
 _URL = Url._meta.db_table
 _LINK = ReportedUrl._meta.db_table
 
+_REPORT_COLUMNS = ", ".join(field.column for field in _REPORT_FIELDS)
+
 _INSERT_REPORT = (
-    f"INSERT INTO {_REPORT} ({', '.join(field.column for field in _REPORT_FIELDS)})"  # noqa: S608
+    f"INSERT INTO {_REPORT} ({_REPORT_COLUMNS})"  # noqa: S608
     f" VALUES ({', '.join(['%s'] * len(_REPORT_FIELDS))}) RETURNING id"
 )
 _NEW_URL_ROW = "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
@@ -45,7 +47,7 @@ _INSERT_LINKS = f"INSERT INTO {_LINK} (report_id, url_id, submitted) VALUES {{ro
 # otherwise read as text.
 _INSERT_IF_NEW_URL = (
     f"WITH new_url AS ({_INSERT_NEW_URLS.format(rows=_NEW_URL_ROW)}),"  # noqa: S608
-    f" new_report AS (INSERT INTO {_REPORT} ({', '.join(f.column for f in _REPORT_FIELDS)})"
+    f" new_report AS (INSERT INTO {_REPORT} ({_REPORT_COLUMNS})"
     " SELECT {casts} FROM new_url RETURNING id),"
     f" link AS (INSERT INTO {_LINK} (report_id, url_id, submitted)"
     " SELECT new_report.id, new_url.id, %s FROM new_report CROSS JOIN new_url)"

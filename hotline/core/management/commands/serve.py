@@ -36,9 +36,10 @@ class HotlineServer(BaseApplication):  # type: ignore[misc]
 
 
 # How long a thread may keep the GIL while another waits for it (Python's default is 5 ms).
-# A report makes five round trips to the database, and after each one its thread waits for the
-# GIL held by threads reading new requests: at 5 ms a wait, a report that needs 3 ms of CPU
-# held its intake slot for 20-30 ms, and the process turned reports away at half a core.
+# A report makes one to a handful of round trips to the database, and after each one its
+# thread waits for the GIL held by threads reading new requests: at 5 ms a wait, a report that
+# needs 3 ms of CPU held its intake slot for 20-30 ms, and the process turned reports away at
+# half a core.
 WEB_GIL_SWITCH_INTERVAL_S = 0.0005
 
 
