@@ -1,10 +1,11 @@
 """Turning one decoded frame of any Pillow mode into the image PDQ hashes.
 
 The frame is converted to what a viewer sees (transparency over white, 16-bit samples scaled to
-8; gray stays gray, all else becomes RGB), scaled so its longest side is at most the reference's
-512 pixels with the reference's filter (Pillow's bicubic thumbnail), and turned upright as its
-EXIF orientation says, so a photo hashes the same however it was stored. A scaled frame goes to
-PDQ as its luma (mode L), which is all PDQ reads.
+8; gray stays gray, all else becomes RGB) and turned upright as its EXIF orientation says, so a
+photo hashes the same however it was stored. A frame larger than the reference size goes to PDQ
+as its luma (mode L), which is all PDQ reads; PDQ scales it to the reference size within its own
+filter (see `sampling`), after a box reduction, as Pillow's thumbnail does, if it is much
+larger.
 """
 
 from typing import Any
@@ -13,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from .pdq import REFERENCE_SIDE
+from .sampling import REFERENCE_SIDE, reference_size
 
 _WHITE = (255, 255, 255, 255)
 _REDUCING_GAP = 2.0
@@ -34,23 +35,15 @@ _UPRIGHT: dict[int, Image.Transpose] = {
 }
 
 
-def reference_size(size: tuple[int, int]) -> tuple[int, int]:
-    """The size the reference hashes an image of `size` at: longest side at most 512."""
-    width, height = size
-    scale = REFERENCE_SIDE / max(width, height)
-    if scale >= 1:
-        return size
-    return max(1, round(width * scale)), max(1, round(height * scale))
-
-
 def pdq_input(frame: Image.Image, orientation: int) -> Image.Image:
-    """`frame` upright at the reference size, in mode L (its luma) or RGB, ready for PDQ."""
+    """`frame` upright in mode L (its luma) or RGB, at most about four times the reference size,
+    ready for PDQ."""
     if frame.mode in _HIGH_DEPTH_MODES:
-        small = _high_depth_to_luma(frame)
+        visible = _high_depth_to_luma(frame)
     else:
-        small = _to_reference_size(_visible(frame))
+        visible = _reduced_luma(_visible(frame))
     method = _UPRIGHT.get(orientation)
-    return small if method is None else small.transpose(method)
+    return visible if method is None else visible.transpose(method)
 
 
 def _shrink(image: Image.Image) -> Image.Image:
@@ -59,16 +52,16 @@ def _shrink(image: Image.Image) -> Image.Image:
     return image.resize(size, Image.Resampling.BICUBIC, reducing_gap=_REDUCING_GAP)
 
 
-def _to_reference_size(image: Image.Image) -> Image.Image:
-    # A frame already at the reference size is hashed as it is, as the reference hashes it.
+def _reduced_luma(image: Image.Image) -> Image.Image:
+    # A frame already within the reference size is hashed as it is, as the reference hashes it.
     if reference_size(image.size) == image.size:
         return image
-    # PDQ only sees luma (Pillow's L conversion uses PDQ's weights): scaling that one channel is
-    # a third of the work of scaling RGB. A much larger image is first box-reduced, as
+    # PDQ only sees luma (Pillow's L conversion uses PDQ's weights): reducing that one channel is
+    # a third of the work of reducing RGB. A much larger image is first box-reduced, as
     # thumbnail() does.
     factor = int(max(image.size) / REFERENCE_SIDE / _REDUCING_GAP)
     reduced = image.reduce(factor) if factor > 1 else image
-    return _shrink(reduced if reduced.mode == "L" else reduced.convert("L"))
+    return reduced if reduced.mode == "L" else reduced.convert("L")
 
 
 def _visible(image: Image.Image) -> Image.Image:

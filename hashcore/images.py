@@ -18,8 +18,9 @@ from PIL import ExifTags, Image, ImageSequence, UnidentifiedImageError
 from PIL.JpegImagePlugin import JpegImageFile
 
 from .errors import HashingError
-from .frames import pdq_input, reference_size
+from .frames import pdq_input
 from .limits import Limits
+from .sampling import reference_size
 
 pillow_heif.register_heif_opener()
 Image.init()

@@ -1,4 +1,4 @@
-"""PDQ perceptual hashes, computed by Meta's reference C++ through the `pdqhash` bindings.
+"""PDQ perceptual hashes: Meta's algorithm, on the samples `sampling` takes of the luma.
 
 A hash is written as 64 lower-case hex characters, most significant bit first: the form Meta's
 tools, ThreatExchange and the conformance vectors use, so hashes compare across systems.
@@ -9,18 +9,18 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-import numpy.typing as npt
-import pdqhash
 from PIL import Image
+from threadpoolctl import ThreadpoolController
 
-# Meta's reference scales an image so that its longest side is at most this, then hashes it.
-REFERENCE_SIDE = 512
+from .sampling import SAMPLES, Float32Array, pdq_samples, reference_size
 
+_MIN_SIDE = 5  # Meta's MIN_HASHABLE_DIM
 _HEX_HASH = re.compile(r"[0-9a-fA-F]{64}")
+_LUMA_WEIGHTS = np.array([0.299, 0.587, 0.114], dtype=np.float32)
 
-_TRANSPOSE = Image.Transpose.TRANSPOSE
-# Field i of an image's Dihedral is field _FROM_TRANSPOSED[i] of its transpose's Dihedral.
-_FROM_TRANSPOSED = (6, 4, 7, 5, 1, 3, 0, 2)
+# These products are too small to gain from BLAS threads, which would only spin; a worker
+# hashes many files in parallel instead.
+_BLAS = ThreadpoolController()
 
 
 @dataclass(frozen=True)
@@ -52,22 +52,16 @@ class Dihedral(NamedTuple):
 
 
 def pdq_hash(frame: Image.Image) -> PdqHash:
-    """The PDQ hash of a frame in mode L or RGB, already upright at the reference size."""
-    return pdq_dihedral(frame)[0]
+    """The PDQ hash of an upright frame in mode L or RGB, scaled to the reference size."""
+    dct, quality = _dct_and_quality(frame)
+    return PdqHash(_hex(dct), quality)
 
 
 def pdq_dihedral(frame: Image.Image) -> tuple[PdqHash, Dihedral]:
     """The PDQ hash of a frame (as for pdq_hash) and the hashes of its rotations and flips."""
-    if frame.width > frame.height:
-        # pdqhash filters each column with a stride of one row, and rows of 512 floats (a scaled
-        # landscape frame) alias in the CPU cache: the transposed frame hashes nearly twice as
-        # fast, and has the same eight hashes in another order.
-        all_bits, quality = pdqhash.compute_dihedral(_rgb(frame.transpose(_TRANSPOSE)))
-        all_bits = [all_bits[index] for index in _FROM_TRANSPOSED]
-    else:
-        all_bits, quality = pdqhash.compute_dihedral(_rgb(frame))
-    dihedral = Dihedral(*(_bits_to_hex(bits) for bits in all_bits))
-    return PdqHash(dihedral.original, int(quality)), dihedral
+    dct, quality = _dct_and_quality(frame)
+    dihedral = Dihedral(*(_hex(transformed) for transformed in _dihedral_dcts(dct)))
+    return PdqHash(dihedral.original, quality), dihedral
 
 
 def hamming_distance(a_hex: str, b_hex: str) -> int:
@@ -75,18 +69,67 @@ def hamming_distance(a_hex: str, b_hex: str) -> int:
     return (_hex_to_int(a_hex) ^ _hex_to_int(b_hex)).bit_count()
 
 
-def _rgb(frame: Image.Image) -> npt.NDArray[np.uint8]:
+def _dct_and_quality(frame: Image.Image) -> tuple[Float32Array, int]:
+    if min(reference_size(frame.size)) < _MIN_SIDE:
+        # The reference gives such a sliver the all-zero hash, with quality 0.
+        return np.zeros((16, 16), dtype=np.float32), 0
+    with _BLAS.limit(limits=1, user_api="blas"):
+        samples = pdq_samples(_luma(frame))
+        dct = (_DCT @ samples @ _DCT.T).astype(np.float32, copy=False)
+    return dct, _quality(samples)
+
+
+def _luma(frame: Image.Image) -> Float32Array:
     pixels = np.asarray(frame)
-    if frame.mode == "RGB":
-        return pixels
-    # A luma frame goes as gray RGB, its one channel read thrice rather than copied: PDQ's luma
-    # weights sum to 1, so pdqhash sees the luma back.
-    return np.broadcast_to(pixels[:, :, np.newaxis], (*pixels.shape, 3))
+    if frame.mode != "RGB":
+        # A luma frame is its own luma: PDQ's weights sum to 1.
+        return pixels.astype(np.float32)
+    # In the reference's order of float operations, so that ties between coefficients, as in
+    # symmetric pictures, fall the same way.
+    luma: Float32Array = pixels[:, :, 0] * _LUMA_WEIGHTS[0]
+    luma += pixels[:, :, 1] * _LUMA_WEIGHTS[1]
+    luma += pixels[:, :, 2] * _LUMA_WEIGHTS[2]
+    return luma
 
 
-def _bits_to_hex(bits: npt.NDArray[np.int_]) -> str:
-    # pdqhash returns 256 bits, most significant first: packing them gives Meta's hex form.
-    return np.packbits(bits.astype(np.uint8)).tobytes().hex()
+def _dct_matrix() -> Float32Array:
+    # PDQ's 16 x 64 DCT-II rows, without the constant one (row i is frequency i + 1).
+    frequency = np.arange(1, 17)[:, np.newaxis]
+    position = np.arange(SAMPLES)[np.newaxis, :]
+    angle = np.pi / 2 / SAMPLES * frequency * (2 * position + 1)
+    rows: Float32Array = (np.sqrt(2 / SAMPLES) * np.cos(angle)).astype(np.float32)
+    return rows
+
+
+_DCT = _dct_matrix()
+
+
+def _quality(samples: Float32Array) -> int:
+    # Meta's image-domain quality: the sum of the sampled image's steps, each truncated to
+    # whole percent of full scale, over 90.
+    steps = np.concatenate([np.diff(samples, axis=0).ravel(), np.diff(samples, axis=1).ravel()])
+    percents = (steps * np.float32(100) / np.float32(255)).astype(np.int32)
+    return min(100, int(np.abs(percents).sum()) // 90)
+
+
+def _dihedral_dcts(dct: Float32Array) -> tuple[Float32Array, ...]:
+    # Mirroring an axis of the image negates that axis's odd-indexed coefficients (PDQ's DCT
+    # starts at frequency 1); transposing the image transposes its DCT.
+    mirrored = dct * _MIRROR_SIGNS[:, np.newaxis]  # rows mirrored: flipped top to bottom
+    both = mirrored * _MIRROR_SIGNS[np.newaxis, :]
+    columns = dct * _MIRROR_SIGNS[np.newaxis, :]
+    return (dct, columns.T, both, mirrored.T, mirrored, columns, dct.T, both.T)
+
+
+_MIRROR_SIGNS = np.where(np.arange(16) % 2 == 0, -1, 1).astype(np.float32)
+
+
+def _hex(dct: Float32Array) -> str:
+    # A bit is set where a coefficient is above the median (the lower of the middle two, as
+    # the reference's Torben median); bit 255 comes first in the hex form.
+    median = np.partition(dct, 127, axis=None)[127]
+    bits = (dct > median).ravel()[::-1]
+    return np.packbits(bits).tobytes().hex()
 
 
 def _hex_to_int(value: str) -> int:

@@ -81,3 +81,33 @@ def test_a_frame_of_any_shape_has_exactly_the_hashes_pdqhash_gives_it(
         np.packbits(bits.astype(np.uint8)).tobytes().hex() for bits in all_bits
     ]
     assert first.quality == quality
+
+
+@pytest.mark.parametrize(("width", "height"), [(4, 300), (300, 4), (1, 1), (4000, 20)])
+def test_a_sliver_under_five_pixels_at_the_reference_size_hashes_to_zero_as_pdqhash_does(
+    width: int, height: int
+) -> None:
+    frame = photo(width, height)
+    scaled = frame.resize((min(width, 512), max(1, round(height * min(1, 512 / width)))))
+    bits, quality = pdqhash.compute(np.asarray(scaled))
+
+    first, dihedral = pdq_dihedral(frame)
+
+    assert (first.hex, first.quality) == (ZERO, 0)
+    assert set(dihedral) == {ZERO}
+    assert (np.packbits(bits.astype(np.uint8)).tobytes().hex(), quality) == (ZERO, 0)
+
+
+@pytest.mark.parametrize(("width", "height"), [(960, 540), (1500, 1100), (520, 2047)])
+def test_a_frame_above_the_reference_size_hashes_as_pillow_would_scale_it(
+    width: int, height: int
+) -> None:
+    frame = photo(width, height, seed=width).convert("L")
+    scaled = frame.copy()
+    scaled.thumbnail((512, 512), Image.Resampling.BICUBIC, reducing_gap=None)
+
+    first, _ = pdq_dihedral(frame)
+    expected, quality = pdqhash.compute(np.asarray(scaled.convert("RGB")))
+
+    assert hamming_distance(first.hex, np.packbits(expected.astype(np.uint8)).tobytes().hex()) <= 2
+    assert abs(first.quality - quality) <= 1
