@@ -4,17 +4,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from hotline.capture import pipeline
 from hotline.core.schedule import PeriodicJob
-from hotline.core.task_results import (
-    enqueue_once_committed,
-    fail_stale_runs,
-    pending_arguments,
-)
+from hotline.core.task_results import fail_stale_runs, pending_arguments
 from hotline.intake.models import Url
 
 
@@ -32,8 +27,13 @@ def capture_url_task(url_id: int, requested_at: str | None = None) -> int | None
 
 
 def sweep_lost_captures_now(now: datetime, lost_after: timedelta) -> list[int]:
-    """Enqueue again the capture of every url reported over `lost_after` ago with no capture and
-    no capture task waiting or running (one running that long is taken as lost); their ids."""
+    """Request again the capture of every url reported over `lost_after` ago with no capture
+    and no capture task waiting or running (one running that long is taken as lost); their ids.
+
+    The url is marked as a report marks it, and the scheduler's dispatcher queues it
+    (`hotline.capture.requests`): one way into the queue, in priority order, that survives the
+    task backend being down.
+    """
     cutoff = now - lost_after
     fail_stale_runs(capture_url_task, cutoff)
     waiting = {args[0] for args in pending_arguments(capture_url_task, cutoff) if args}
@@ -42,16 +42,15 @@ def sweep_lost_captures_now(now: datetime, lost_after: timedelta) -> list[int]:
         first_reported_at__lt=cutoff, captures__isnull=True, capture_requested_at__isnull=True
     )
     lost = sorted(set(unanswered.values_list("pk", flat=True)) - waiting)
-    # One transaction: the database backend writes all the tasks at once.
-    with transaction.atomic():
-        for url_id in lost:
-            enqueue_once_committed(capture_url_task, url_id, now.isoformat())
+    Url.objects.filter(pk__in=lost, capture_requested_at__isnull=True).update(
+        capture_requested_at=now
+    )
     return lost
 
 
 @task()
 def sweep_lost_captures() -> int:
-    """The periodic sweep: how many captures it enqueued again (none while capture is off)."""
+    """The periodic sweep: how many captures it requested again (none while capture is off)."""
     if not settings.HOTLINE_CAPTURE_ON_REPORT:
         return 0
     lost_after = timedelta(minutes=settings.HOTLINE_CAPTURE_LOST_AFTER_MINUTES)

@@ -1,4 +1,5 @@
-"""The sweep: a url whose capture task was lost (Redis flushed, worker killed) is captured."""
+"""The sweep: a url whose capture task was lost (Redis flushed, worker killed) is requested
+again, and the dispatcher queues it as it queues a report's request."""
 
 from datetime import timedelta
 
@@ -9,8 +10,10 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from hotline.capture.models import Capture
+from hotline.capture.requests import dispatch_capture_requests
 from hotline.capture.tasks import capture_url_task, sweep_lost_captures, sweep_lost_captures_now
 from hotline.capture.tests.media_site import reported
+from hotline.intake.models import Url
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +24,11 @@ LOST_AFTER = timedelta(minutes=10)
 def url_reported(minutes_ago: int, name: str = "page") -> int:
     when = timezone.now() - timedelta(minutes=minutes_ago)
     return reported(f"http://127.0.0.1:9/{name}", when).pk
+
+
+def requested_urls() -> list[int]:
+    requested = Url.objects.filter(capture_requested_at__isnull=False)
+    return sorted(requested.values_list("pk", flat=True))
 
 
 def queued_urls() -> list[int]:
@@ -35,10 +43,22 @@ def database_backend(settings):
     settings.TASKS = DATABASE
 
 
-def test_a_url_long_reported_with_no_capture_and_no_task_is_queued_again(database_backend):
+def test_a_url_long_reported_with_no_capture_and_no_task_is_requested_then_queued_again(
+    database_backend,
+):
     lost = url_reported(minutes_ago=30)
     assert sweep_lost_captures_now(timezone.now(), LOST_AFTER) == [lost]
-    assert queued_urls() == [lost]
+    assert (requested_urls(), queued_urls()) == ([lost], [])
+
+    assert dispatch_capture_requests() == 1
+    assert (requested_urls(), queued_urls()) == ([], [lost])
+
+
+def test_a_url_the_sweep_requested_is_not_requested_twice(database_backend):
+    lost = url_reported(minutes_ago=30)
+    assert sweep_lost_captures_now(timezone.now(), LOST_AFTER) == [lost]
+    assert sweep_lost_captures_now(timezone.now(), LOST_AFTER) == []
+    assert dispatch_capture_requests() == 1
 
 
 def test_urls_reported_recently_captured_or_still_queued_are_left_alone(database_backend):
@@ -50,7 +70,7 @@ def test_urls_reported_recently_captured_or_still_queued_are_left_alone(database
     capture_url_task.enqueue(waiting, now.isoformat())
 
     assert sweep_lost_captures_now(now, LOST_AFTER) == []
-    assert queued_urls() == [waiting]
+    assert (requested_urls(), queued_urls()) == ([], [waiting])
 
 
 def test_a_task_running_for_longer_than_allowed_is_failed_and_its_url_queued_again(
@@ -67,6 +87,7 @@ def test_a_task_running_for_longer_than_allowed_is_failed_and_its_url_queued_aga
 
     lost_run = DBTaskResult.objects.get(status=TaskResultStatus.FAILED)
     assert lost_run.exception_class_path == "hotline.core.task_results.WorkerLost"
+    assert dispatch_capture_requests() == 1
     assert queued_urls() == [url]
 
 
@@ -80,18 +101,15 @@ def test_a_task_still_running_within_the_allowed_time_is_not_duplicated(database
     assert DBTaskResult.objects.get().status == TaskResultStatus.RUNNING
 
 
-def test_a_capture_job_lost_when_redis_was_flushed_is_queued_again(
-    rq_backend, django_capture_on_commit_callbacks
-):
+def test_a_capture_job_lost_when_redis_was_flushed_is_queued_again(rq_backend):
     url = url_reported(minutes_ago=30)
     capture_url_task.enqueue(url)
     queue = django_rq.get_queue("default")
     assert sweep_lost_captures_now(timezone.now(), LOST_AFTER) == []
 
     queue.connection.flushall()
-    # With Redis the sweep enqueues once its transaction commits.
-    with django_capture_on_commit_callbacks(execute=True):
-        assert sweep_lost_captures_now(timezone.now(), LOST_AFTER) == [url]
+    assert sweep_lost_captures_now(timezone.now(), LOST_AFTER) == [url]
+    assert dispatch_capture_requests() == 1
     assert [job.args[0] for job in queue.get_jobs()] == [url]
 
 

@@ -3,8 +3,8 @@ half-written blob.
 
 A real `hotline db_worker` process captures a local page whose third image answers only when
 the test lets it; the test kills the worker with SIGKILL while it waits there, after it has
-stored the page's WARC and two images. The sweep fails the run left RUNNING and queues the url
-again, and a new worker finishes the capture.
+stored the page's WARC and two images. The sweep fails the run left RUNNING and requests the
+url's capture again, the dispatcher queues it, and a new worker finishes the capture.
 """
 
 import os
@@ -120,6 +120,7 @@ def test_a_worker_killed_mid_capture_is_retried_and_stores_nothing_twice(hotline
     assert (killed["blobs"], killed["media"]) == (3, 2)
 
     assert len(hotline_site.python(SWEEP)) == 1
+    assert hotline_site.python(DISPATCH) == 1
     hotline_site.run("db_worker", "--queue-name", "*", "--batch")
 
     done = hotline_site.python(STATE + EVIDENCE)
