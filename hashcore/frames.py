@@ -56,9 +56,8 @@ def _reduced_luma(image: Image.Image) -> Image.Image:
     # A frame already within the reference size is hashed as it is, as the reference hashes it.
     if reference_size(image.size) == image.size:
         return image
-    # PDQ only sees luma (Pillow's L conversion uses PDQ's weights): reducing that one channel is
-    # a third of the work of reducing RGB. A much larger image is first box-reduced, as
-    # thumbnail() does.
+    # PDQ only sees luma (Pillow's L conversion uses PDQ's weights), and scales it within its
+    # filter. A much larger image is first box-reduced, as thumbnail() does.
     factor = int(max(image.size) / REFERENCE_SIDE / _REDUCING_GAP)
     reduced = image.reduce(factor) if factor > 1 else image
     return reduced if reduced.mode == "L" else reduced.convert("L")

@@ -113,8 +113,8 @@ def _quality(samples: Float32Array) -> int:
 
 
 def _dihedral_dcts(dct: Float32Array) -> tuple[Float32Array, ...]:
-    # Mirroring an axis of the image negates that axis's odd-indexed coefficients (PDQ's DCT
-    # starts at frequency 1); transposing the image transposes its DCT.
+    # Mirroring an axis of the image negates that axis's coefficients of odd frequency (indexes
+    # 0, 2, 4 ...: PDQ's DCT starts at frequency 1); transposing the image transposes its DCT.
     mirrored = dct * _MIRROR_SIGNS[:, np.newaxis]  # rows mirrored: flipped top to bottom
     both = mirrored * _MIRROR_SIGNS[np.newaxis, :]
     columns = dct * _MIRROR_SIGNS[np.newaxis, :]

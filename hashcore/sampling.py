@@ -58,7 +58,9 @@ def pdq_samples(luma: Float32Array) -> Float32Array:
     return blurred_rows @ columns.matrix.T
 
 
-@functools.lru_cache(maxsize=256)
+# Frames arrive box-reduced under 2,048 px (frames.py), so an entry holds at most 64 x 2,047
+# floats: 33 MB at worst, and a miss costs under half a millisecond.
+@functools.lru_cache(maxsize=64)
 def _operator(length: int, scaled: int) -> _Operator:
     """What scaling a line of `length` to `scaled`, blurring and sampling it does, as a matrix.
 

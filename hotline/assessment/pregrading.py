@@ -10,12 +10,16 @@ simply shown as graded. Pre-grading runs inside the capture's transaction, and a
 standing grade is skipped, so a retried capture adds nothing.
 """
 
+import dataclasses
 import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
+from django.utils import timezone
 
 from hashcore.index import IndexMatch, PDQIndex
 from hotline.assessment.media_grades import FLAG_FIELDS, MediaGrade
@@ -25,38 +29,82 @@ from hotline.capture.models import Capture, MediaItem
 CLASSIFICATION = ("category", "age_band", "sex", *FLAG_FIELDS)
 
 
+# A confirmation or withdrawal is read again for this long after its time, so that one whose
+# transaction committed after a later one is still seen.
+LATE_COMMIT = timedelta(minutes=10)
+# Every so often the whole set is read again, which also heals anything later than that.
+FULL_READ_EVERY = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What the index was last brought up to date with."""
+
+    quality_floor: int
+    full_read_at: datetime
+    read_at: datetime
+
+
 class KnownGrades:
     """The PDQ hashes of confirmed grades held in memory, one per process, following the
-    database: a cheap marker query tells whether grades were confirmed or withdrawn since the
-    last look, and only the difference is added or removed."""
+    database. Each look reads only the grades confirmed or withdrawn since shortly before the
+    last look (indexed by time), so its cost follows the grading done, not the grades held; the
+    whole set is read at the first look, then hourly and when the quality floor changes.
+
+    A grade withdrawn but not yet removed cannot make a pre-grade: every match is checked
+    against the database (`_still_confirmed`)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._index = PDQIndex(max_radius=31)
-        self._marker: tuple[Any, ...] | None = None
         self._held: set[int] = set()
+        self._reading: _Reading | None = None
 
     def index(self) -> PDQIndex:
-        marker = _marker()
+        now = timezone.now()
         with self._lock:
             if self._index.max_radius < settings.HOTLINE_PDQ_MATCH_THRESHOLD:
                 self._index = PDQIndex(settings.HOTLINE_PDQ_MATCH_THRESHOLD)
-                self._marker, self._held = None, set()
-            if marker != self._marker:
-                self._follow()
-                self._marker = marker
+                self._held, self._reading = set(), None
+            if self._full_read_due(now):
+                self._read_all(now)
+            else:
+                self._read_changes(now)
             return self._index
 
-    def _follow(self) -> None:
+    def _full_read_due(self, now: datetime) -> bool:
+        reading = self._reading
+        return (
+            reading is None
+            or reading.quality_floor != settings.HOTLINE_PDQ_MIN_QUALITY
+            or now - reading.full_read_at >= FULL_READ_EVERY
+        )
+
+    def _read_all(self, now: datetime) -> None:
         wanted = set(_indexable().values_list("pk", flat=True))
-        gone = self._held - wanted
+        self._update(wanted - self._held, self._held - wanted)
+        self._reading = _Reading(settings.HOTLINE_PDQ_MIN_QUALITY, now, now)
+
+    def _read_changes(self, now: datetime) -> None:
+        assert self._reading is not None  # a full read came first
+        since = self._reading.read_at - LATE_COMMIT
+        # Range scans of the time indexes alone, unordered: joined with the items, ordered by
+        # id or with OR, the planner may read every grade instead. _hashes keeps the indexable.
+        grades = MediaGrade.objects.order_by()
+        confirmed = set(grades.filter(confirmed_at__gte=since).values_list("pk", flat=True))
+        withdrawn = set(grades.filter(withdrawn_at__gte=since).values_list("pk", flat=True))
+        self._update(confirmed - self._held, withdrawn & self._held)
+        self._reading = dataclasses.replace(self._reading, read_at=now)
+
+    def _update(self, arrived: set[int], gone: set[int]) -> None:
+        """Remove the grades `gone`; add those of `arrived` that are indexable."""
         if gone:
             self._index.remove(sorted(gone))
-        added = wanted - self._held
-        new = _hashes(added)
+            self._held -= gone
+        new = _hashes(arrived)
         if new:
             self._index.add(list(new), list(new.values()))
-        self._held = wanted
+            self._held |= set(new)
 
 
 # Past this many new grades (the first build of the index, above all) one pass over every
@@ -80,15 +128,6 @@ def _indexable() -> Any:
         .filter(media_item__pdq_quality__gte=settings.HOTLINE_PDQ_MIN_QUALITY)
         .exclude(media_item__pdq="")
     )
-
-
-def _marker() -> tuple[Any, ...]:
-    """Changes whenever a grade is confirmed or withdrawn (or the quality floor is changed)."""
-    grades = MediaGrade.objects
-    latest = grades.aggregate(Max("confirmed_at"), Max("withdrawn_at"), Max("pk"))
-    # The counts catch a confirmation committed after a later one, which the times would miss.
-    counts = (grades.confirmed().count(), grades.withdrawn().count())
-    return (*latest.values(), *counts, settings.HOTLINE_PDQ_MIN_QUALITY)
 
 
 known_grades = KnownGrades()
