@@ -13,6 +13,7 @@ from .index import IndexMatch, PDQIndex
 from .limits import DEFAULT_LIMITS, Limits
 from .pdq import Dihedral, hamming_distance
 from .video import VideoFrameHash
+from .video_index import VideoIndex, VideoMatch
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -24,6 +25,8 @@ __all__ = [
     "Limits",
     "PDQIndex",
     "VideoFrameHash",
+    "VideoIndex",
+    "VideoMatch",
     "hamming_distance",
     "hash_bytes",
     "hash_file",

@@ -18,6 +18,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import QuerySet
 
+from hotline.assessment import pregrading
 from hotline.assessment.grade import Grade
 from hotline.assessment.media_grades import MediaGrade, MediaGradeConfirmation
 from hotline.assessment.models import Assessment, Confirmation
@@ -102,6 +103,7 @@ def capture_cases(rng: random.Random) -> int:
         *_capture(run, _final(Outcome.NOT_ILLEGAL), NOT_ILLEGAL_CAPTURED, proposed, most=2),
     ]
     _grade_pages(run, pages)
+    pregrading.known_grades.read_all_next()  # the grades above are dated in the past
     count = len(pages) + _capture_unreachable(run)
     return count + _capture_queued(run)
 

@@ -4,7 +4,11 @@ confirmed grades, so that analysts confirm a page instead of looking at pictures
 For each media item of the capture with no standing grade: the same MD5 or SHA-1 as a confirmed
 item is an exact match; otherwise the nearest confirmed picture within
 HOTLINE_PDQ_MATCH_THRESHOLD bits over the item's eight rotations and flips, when both pictures
-have a PDQ quality of at least HOTLINE_PDQ_MIN_QUALITY. A match makes a proposed grade copying
+have a PDQ quality of at least HOTLINE_PDQ_MIN_QUALITY; for a video, the confirmed video that
+HOTLINE_VPDQ_QUERY_MATCH_PERCENT of its distinct vPDQ frames match (and at least
+HOTLINE_VPDQ_KNOWN_MATCH_PERCENT of the known video's frames; frames of quality below
+HOTLINE_PDQ_MIN_QUALITY left out, frames within HOTLINE_PDQ_MATCH_THRESHOLD bits matching; see
+hashcore.video_index). A match makes a proposed grade copying
 the known classification (basis "known_match"). An item already graded (the same SHA-256) is
 simply shown as graded. Pre-grading runs inside the capture's transaction, and an item with a
 standing grade is skipped, so a retried capture adds nothing.
@@ -14,17 +18,18 @@ import dataclasses
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from hashcore.index import IndexMatch, PDQIndex
+from hashcore.index import PDQIndex
+from hashcore.video_index import VideoIndex
 from hotline.assessment.media_grades import FLAG_FIELDS, MediaGrade
 from hotline.assessment.vocabulary import GradeBasis
-from hotline.capture.models import Capture, MediaItem
+from hotline.capture.models import Capture, MediaItem, MediaKindChoice
 
 CLASSIFICATION = ("category", "age_band", "sex", *FLAG_FIELDS)
 
@@ -45,8 +50,15 @@ class _Reading:
     read_at: datetime
 
 
+class KnownIndexes(NamedTuple):
+    """The confirmed pictures' PDQ hashes and the confirmed videos' vPDQ frames, by grade id."""
+
+    pictures: PDQIndex
+    videos: VideoIndex
+
+
 class KnownGrades:
-    """The PDQ hashes of confirmed grades held in memory, one per process, following the
+    """The hashes of confirmed grades held in memory, one per process, following the
     database. Each look reads only the grades confirmed or withdrawn since shortly before the
     last look (indexed by time), so its cost follows the grading done, not the grades held; the
     whole set is read at the first look, then hourly and when the quality floor changes.
@@ -56,32 +68,43 @@ class KnownGrades:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._index = PDQIndex(max_radius=31)
+        self._indexes = _empty_indexes(31)
         self._held: set[int] = set()
         self._reading: _Reading | None = None
 
-    def index(self) -> PDQIndex:
+    def indexes(self) -> KnownIndexes:
         now = timezone.now()
         with self._lock:
-            if self._index.max_radius < settings.HOTLINE_PDQ_MATCH_THRESHOLD:
-                self._index = PDQIndex(settings.HOTLINE_PDQ_MATCH_THRESHOLD)
+            if self._settings_changed():
+                self._indexes = _empty_indexes(settings.HOTLINE_PDQ_MATCH_THRESHOLD)
                 self._held, self._reading = set(), None
             if self._full_read_due(now):
                 self._read_all(now)
             else:
                 self._read_changes(now)
-            return self._index
+            return self._indexes
+
+    def read_all_next(self) -> None:
+        """Read every grade at the next look: for grades written with times already past (the
+        demo's backdated confirmations), which looks that read recent changes would miss."""
+        with self._lock:
+            self._reading = None
+
+    def _settings_changed(self) -> bool:
+        # A wider radius needs new tables, and a new quality floor changes the frames kept.
+        floor = None if self._reading is None else self._reading.quality_floor
+        return (
+            self._indexes.pictures.max_radius < settings.HOTLINE_PDQ_MATCH_THRESHOLD
+            or floor not in (None, settings.HOTLINE_PDQ_MIN_QUALITY)
+        )
 
     def _full_read_due(self, now: datetime) -> bool:
         reading = self._reading
-        return (
-            reading is None
-            or reading.quality_floor != settings.HOTLINE_PDQ_MIN_QUALITY
-            or now - reading.full_read_at >= FULL_READ_EVERY
-        )
+        return reading is None or now - reading.full_read_at >= FULL_READ_EVERY
 
     def _read_all(self, now: datetime) -> None:
         wanted = set(_indexable().values_list("pk", flat=True))
+        wanted |= set(_indexable_videos().values_list("pk", flat=True))
         self._update(wanted - self._held, self._held - wanted)
         self._reading = _Reading(settings.HOTLINE_PDQ_MIN_QUALITY, now, now)
 
@@ -99,12 +122,20 @@ class KnownGrades:
     def _update(self, arrived: set[int], gone: set[int]) -> None:
         """Remove the grades `gone`; add those of `arrived` that are indexable."""
         if gone:
-            self._index.remove(sorted(gone))
+            self._indexes.pictures.remove(sorted(gone))
+            self._indexes.videos.remove(gone)
             self._held -= gone
-        new = _hashes(arrived)
-        if new:
-            self._index.add(list(new), list(new.values()))
-            self._held |= set(new)
+        pictures = _hashes(arrived)
+        if pictures:
+            self._indexes.pictures.add(list(pictures), list(pictures.values()))
+        videos = _video_frames(arrived - set(pictures))
+        for grade_id, frames in videos.items():
+            self._indexes.videos.add(grade_id, frames)
+        self._held |= set(pictures) | {grade for grade in videos if grade in self._indexes.videos}
+
+
+def _empty_indexes(radius: int) -> KnownIndexes:
+    return KnownIndexes(PDQIndex(radius), VideoIndex(radius))
 
 
 # Past this many new grades (the first build of the index, above all) one pass over every
@@ -113,13 +144,22 @@ FEW = 1000
 
 
 def _hashes(grade_ids: set[int]) -> dict[int, str]:
-    """The PDQ hash of each of these grades' items."""
+    """The PDQ hash of each of these grades' items, for those that are indexable pictures."""
+    return _values_of(grade_ids, _indexable().values_list("pk", "media_item__pdq"))
+
+
+def _video_frames(grade_ids: set[int]) -> dict[int, list[str]]:
+    """The vPDQ frames good enough to match on of each of these grades' videos."""
+    rows = _indexable_videos().values_list("pk", "media_item__vpdq")
+    return {grade: good_frames(vpdq) for grade, vpdq in _values_of(grade_ids, rows).items()}
+
+
+def _values_of(grade_ids: set[int], rows: Any) -> dict[int, Any]:
     if not grade_ids:
         return {}
-    rows = _indexable().values_list("pk", "media_item__pdq")
     if len(grade_ids) <= FEW:
         return dict(rows.filter(pk__in=grade_ids))
-    return {pk: pdq for pk, pdq in rows.iterator(chunk_size=10_000) if pk in grade_ids}
+    return {pk: value for pk, value in rows.iterator(chunk_size=10_000) if pk in grade_ids}
 
 
 def _indexable() -> Any:
@@ -128,6 +168,16 @@ def _indexable() -> Any:
         .filter(media_item__pdq_quality__gte=settings.HOTLINE_PDQ_MIN_QUALITY)
         .exclude(media_item__pdq="")
     )
+
+
+def _indexable_videos() -> Any:
+    return MediaGrade.objects.confirmed().filter(media_item__kind=MediaKindChoice.VIDEO)
+
+
+def good_frames(vpdq: list[dict[str, Any]]) -> list[str]:
+    """The frame hashes of a media item's vPDQ whose quality is enough to match on."""
+    floor = settings.HOTLINE_PDQ_MIN_QUALITY
+    return [frame["pdq"] for frame in vpdq if frame.get("quality", 0) >= floor and frame["pdq"]]
 
 
 known_grades = KnownGrades()
@@ -144,9 +194,10 @@ def pregrade(capture: Capture) -> list[MediaGrade]:
     items = ungraded_items(capture)
     if not items:
         return made
-    index = known_grades.index() if any(map(_comparable, items)) else PDQIndex()
+    searchable = any(_comparable(item) or good_frames(item.vpdq) for item in items)
+    known = known_grades.indexes() if searchable else _empty_indexes(0)
     for item in items:
-        match = exact_match(item) or pdq_match(item, index)
+        match = exact_match(item) or pdq_match(item, known.pictures) or video_match(item, known)
         if match is not None:
             grade = _record(item, *match)
             if grade is not None:
@@ -189,9 +240,22 @@ def pdq_match(item: MediaItem, index: PDQIndex) -> Match | None:
     radius = settings.HOTLINE_PDQ_MATCH_THRESHOLD
     found = [match for row in index.query_many(_orientations(item), radius) for match in row]
     for match in sorted(found, key=lambda match: (match.distance, -match.id)):
-        known = _still_confirmed(match)
+        known = _still_confirmed(match.id)
         if known is not None:
             return known, "pdq", match.distance
+    return None
+
+
+def video_match(item: MediaItem, known: KnownIndexes) -> Match | None:
+    """The confirmed video the item's frames match best, with enough of them matched."""
+    frames = good_frames(item.vpdq)
+    if not frames:
+        return None
+    shares = (settings.HOTLINE_VPDQ_QUERY_MATCH_PERCENT, settings.HOTLINE_VPDQ_KNOWN_MATCH_PERCENT)
+    for match in known.videos.match(frames, settings.HOTLINE_PDQ_MATCH_THRESHOLD, *shares):
+        known_video = _still_confirmed(match.id)
+        if known_video is not None:
+            return known_video, "vpdq", round(match.mean_distance)
     return None
 
 
@@ -199,8 +263,8 @@ def _orientations(item: MediaItem) -> list[str]:
     return [pdq for pdq in (item.dihedral or [item.pdq]) if pdq]
 
 
-def _still_confirmed(match: IndexMatch) -> MediaGrade | None:
-    return MediaGrade.objects.confirmed().filter(pk=match.id).first()
+def _still_confirmed(grade_id: int) -> MediaGrade | None:
+    return MediaGrade.objects.confirmed().filter(pk=grade_id).first()
 
 
 def _record(item: MediaItem, known: MediaGrade, kind: str, distance: int) -> MediaGrade | None:

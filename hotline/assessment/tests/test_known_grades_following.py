@@ -33,11 +33,11 @@ def test_a_grade_confirmed_or_withdrawn_since_the_last_look_is_added_or_removed(
 ):
     grades = KnownGrades()
     first = known_picture(1)
-    assert first.pk in grades.index()
+    assert first.pk in grades.indexes().pictures
 
     second = known_picture(2)
     first.withdraw(senior_analyst, "sample reason")
-    index = grades.index()
+    index = grades.indexes().pictures
 
     assert (first.pk in index, second.pk in index, len(index)) == (False, True, 1)
 
@@ -46,36 +46,36 @@ def test_a_confirmation_stamped_before_the_late_commit_window_waits_for_the_hour
     known_picture, monkeypatch
 ):
     grades = KnownGrades()
-    assert len(grades.index()) == 0
+    assert len(grades.indexes().pictures) == 0
     late = known_picture(3)
     # As if its transaction had committed half an hour after it stamped the confirmation.
     stamped = timezone.now() - pregrading.LATE_COMMIT - timedelta(minutes=20)
     MediaGrade.objects.filter(pk=late.pk).update(confirmed_at=stamped)
 
-    assert late.pk not in grades.index()
+    assert late.pk not in grades.indexes().pictures
 
     monkeypatch.setattr(pregrading, "FULL_READ_EVERY", timedelta(0))
-    assert late.pk in grades.index()
+    assert late.pk in grades.indexes().pictures
 
 
 def test_a_confirmation_committed_within_the_window_after_the_last_look_is_seen(known_picture):
     grades = KnownGrades()
-    grades.index()
+    assert len(grades.indexes().pictures) == 0
     late = known_picture(4)
     stamped = timezone.now() - pregrading.LATE_COMMIT + timedelta(minutes=2)
     MediaGrade.objects.filter(pk=late.pk).update(confirmed_at=stamped)
 
-    assert late.pk in grades.index()
+    assert late.pk in grades.indexes().pictures
 
 
 def test_changing_the_quality_floor_reads_every_grade_again(known_picture, settings):
     settings.HOTLINE_PDQ_MIN_QUALITY = 101
     grades = KnownGrades()
     known = known_picture(5)
-    assert len(grades.index()) == 0
+    assert len(grades.indexes().pictures) == 0
 
     settings.HOTLINE_PDQ_MIN_QUALITY = 50
-    assert known.pk in grades.index()
+    assert known.pk in grades.indexes().pictures
 
     settings.HOTLINE_PDQ_MIN_QUALITY = 101
-    assert len(grades.index()) == 0
+    assert len(grades.indexes().pictures) == 0
