@@ -4,11 +4,12 @@ confirmed grades, so that analysts confirm a page instead of looking at pictures
 For each media item of the capture with no standing grade: the same MD5 or SHA-1 as a confirmed
 item is an exact match; otherwise the nearest confirmed picture within
 HOTLINE_PDQ_MATCH_THRESHOLD bits over the item's eight rotations and flips, when both pictures
-have a PDQ quality of at least HOTLINE_PDQ_MIN_QUALITY; for a video, the confirmed video that
-HOTLINE_VPDQ_QUERY_MATCH_PERCENT of its distinct vPDQ frames match (and at least
-HOTLINE_VPDQ_KNOWN_MATCH_PERCENT of the known video's frames; frames of quality below
+have a PDQ quality of at least HOTLINE_PDQ_MIN_QUALITY; for a video or an animated image, the
+confirmed video or animation that HOTLINE_VPDQ_QUERY_MATCH_PERCENT of its distinct frame hashes
+match (and at least HOTLINE_VPDQ_KNOWN_MATCH_PERCENT of the known one's; frames of quality below
 HOTLINE_PDQ_MIN_QUALITY left out, frames within HOTLINE_PDQ_MATCH_THRESHOLD bits matching; see
-hashcore.video_index). A match makes a proposed grade copying
+hashcore.video_index), so a GIF turned into an MP4 matches too. A match makes a proposed grade
+copying
 the known classification (basis "known_match"). An item already graded (the same SHA-256) is
 simply shown as graded. Pre-grading runs inside the capture's transaction, and an item with a
 standing grade is skipped, so a retried capture adds nothing.
@@ -51,7 +52,8 @@ class _Reading:
 
 
 class KnownIndexes(NamedTuple):
-    """The confirmed pictures' PDQ hashes and the confirmed videos' vPDQ frames, by grade id."""
+    """The confirmed pictures' PDQ hashes, and the frame hashes of the confirmed videos (vPDQ)
+    and animations, by grade id."""
 
     pictures: PDQIndex
     videos: VideoIndex
@@ -104,7 +106,7 @@ class KnownGrades:
 
     def _read_all(self, now: datetime) -> None:
         wanted = set(_indexable().values_list("pk", flat=True))
-        wanted |= set(_indexable_videos().values_list("pk", flat=True))
+        wanted |= set(_indexable_moving().values_list("pk", flat=True))
         self._update(wanted - self._held, self._held - wanted)
         self._reading = _Reading(settings.HOTLINE_PDQ_MIN_QUALITY, now, now)
 
@@ -128,10 +130,11 @@ class KnownGrades:
         pictures = _hashes(arrived)
         if pictures:
             self._indexes.pictures.add(list(pictures), list(pictures.values()))
-        videos = _video_frames(arrived - set(pictures))
+        videos = _frames(arrived)
         for grade_id, frames in videos.items():
             self._indexes.videos.add(grade_id, frames)
         self._held |= set(pictures) | {grade for grade in videos if grade in self._indexes.videos}
+        # An animation is in both: its first frame as a picture, all its frames as a video.
 
 
 def _empty_indexes(radius: int) -> KnownIndexes:
@@ -145,21 +148,23 @@ FEW = 1000
 
 def _hashes(grade_ids: set[int]) -> dict[int, str]:
     """The PDQ hash of each of these grades' items, for those that are indexable pictures."""
-    return _values_of(grade_ids, _indexable().values_list("pk", "media_item__pdq"))
+    rows = _indexable().values_list("pk", "media_item__pdq")
+    return dict(_rows_of(grade_ids, rows))
 
 
-def _video_frames(grade_ids: set[int]) -> dict[int, list[str]]:
-    """The vPDQ frames good enough to match on of each of these grades' videos."""
-    rows = _indexable_videos().values_list("pk", "media_item__vpdq")
-    return {grade: good_frames(vpdq) for grade, vpdq in _values_of(grade_ids, rows).items()}
+def _frames(grade_ids: set[int]) -> dict[int, list[str]]:
+    """The frame hashes good enough to match on of each of these grades' videos and animations."""
+    rows = _indexable_moving().values_list("pk", "media_item__vpdq", "media_item__frames")
+    return {grade: good_frames(vpdq or frames) for grade, vpdq, frames in _rows_of(grade_ids, rows)}
 
 
-def _values_of(grade_ids: set[int], rows: Any) -> dict[int, Any]:
+def _rows_of(grade_ids: set[int], rows: Any) -> list[tuple[Any, ...]]:
+    """The rows (grade id first) of these grades."""
     if not grade_ids:
-        return {}
+        return []
     if len(grade_ids) <= FEW:
-        return dict(rows.filter(pk__in=grade_ids))
-    return {pk: value for pk, value in rows.iterator(chunk_size=10_000) if pk in grade_ids}
+        return list(rows.filter(pk__in=grade_ids))
+    return [row for row in rows.iterator(chunk_size=10_000) if row[0] in grade_ids]
 
 
 def _indexable() -> Any:
@@ -170,14 +175,16 @@ def _indexable() -> Any:
     )
 
 
-def _indexable_videos() -> Any:
-    return MediaGrade.objects.confirmed().filter(media_item__kind=MediaKindChoice.VIDEO)
+def _indexable_moving() -> Any:
+    """Confirmed grades of videos and animated images."""
+    moving = Q(media_item__kind=MediaKindChoice.VIDEO) | ~Q(media_item__frames=[])
+    return MediaGrade.objects.confirmed().filter(moving)
 
 
-def good_frames(vpdq: list[dict[str, Any]]) -> list[str]:
-    """The frame hashes of a media item's vPDQ whose quality is enough to match on."""
+def good_frames(frames: list[dict[str, Any]]) -> list[str]:
+    """The hashes of a media item's frames (vPDQ, or an animation's) good enough to match on."""
     floor = settings.HOTLINE_PDQ_MIN_QUALITY
-    return [frame["pdq"] for frame in vpdq if frame.get("quality", 0) >= floor and frame["pdq"]]
+    return [frame["pdq"] for frame in frames if frame.get("quality", 0) >= floor and frame["pdq"]]
 
 
 known_grades = KnownGrades()
@@ -194,10 +201,10 @@ def pregrade(capture: Capture) -> list[MediaGrade]:
     items = ungraded_items(capture)
     if not items:
         return made
-    searchable = any(_comparable(item) or good_frames(item.vpdq) for item in items)
+    searchable = any(_comparable(item) or _item_frames(item) for item in items)
     known = known_grades.indexes() if searchable else _empty_indexes(0)
     for item in items:
-        match = exact_match(item) or pdq_match(item, known.pictures) or video_match(item, known)
+        match = exact_match(item) or pdq_match(item, known.pictures) or frames_match(item, known)
         if match is not None:
             grade = _record(item, *match)
             if grade is not None:
@@ -246,17 +253,22 @@ def pdq_match(item: MediaItem, index: PDQIndex) -> Match | None:
     return None
 
 
-def video_match(item: MediaItem, known: KnownIndexes) -> Match | None:
-    """The confirmed video the item's frames match best, with enough of them matched."""
-    frames = good_frames(item.vpdq)
+def frames_match(item: MediaItem, known: KnownIndexes) -> Match | None:
+    """The confirmed video or animation the item's frames match best, enough of them matched."""
+    frames = _item_frames(item)
     if not frames:
         return None
     shares = (settings.HOTLINE_VPDQ_QUERY_MATCH_PERCENT, settings.HOTLINE_VPDQ_KNOWN_MATCH_PERCENT)
+    kind = "vpdq" if item.vpdq else "frames"
     for match in known.videos.match(frames, settings.HOTLINE_PDQ_MATCH_THRESHOLD, *shares):
-        known_video = _still_confirmed(match.id)
-        if known_video is not None:
-            return known_video, "vpdq", round(match.mean_distance)
+        known_moving = _still_confirmed(match.id)
+        if known_moving is not None:
+            return known_moving, kind, round(match.mean_distance)
     return None
+
+
+def _item_frames(item: MediaItem) -> list[str]:
+    return good_frames(item.vpdq or item.frames)
 
 
 def _orientations(item: MediaItem) -> list[str]:
