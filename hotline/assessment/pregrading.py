@@ -114,7 +114,7 @@ class KnownGrades:
         assert self._reading is not None  # a full read came first
         since = self._reading.read_at - LATE_COMMIT
         # Range scans of the time indexes alone, unordered: joined with the items, ordered by
-        # id or with OR, the planner may read every grade instead. _hashes keeps the indexable.
+        # id or with OR, the planner may read every grade instead. _update keeps the indexable.
         grades = MediaGrade.objects.order_by()
         confirmed = set(grades.filter(confirmed_at__gte=since).values_list("pk", flat=True))
         withdrawn = set(grades.filter(withdrawn_at__gte=since).values_list("pk", flat=True))
@@ -130,11 +130,11 @@ class KnownGrades:
         pictures = _hashes(arrived)
         if pictures:
             self._indexes.pictures.add(list(pictures), list(pictures.values()))
+        # An animation is in both: its first frame as a picture, all its frames as a video.
         videos = _frames(arrived)
         for grade_id, frames in videos.items():
             self._indexes.videos.add(grade_id, frames)
         self._held |= set(pictures) | {grade for grade in videos if grade in self._indexes.videos}
-        # An animation is in both: its first frame as a picture, all its frames as a video.
 
 
 def _empty_indexes(radius: int) -> KnownIndexes:
