@@ -1,31 +1,21 @@
 """Videos get their digests and a vPDQ list: one PDQ hash per second of FFmpeg's test pattern."""
 
 import hashlib
-import importlib.util
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import require_service
 from hashcore import HashingError, VideoFrameHash, hamming_distance, hash_bytes, hash_file
 from hashcore.tests.pictures import pdq_of
+from hashcore.tests.videos import ffmpeg, require_vpdq
 
 PATTERN = "testsrc=duration={seconds}:size={size}:rate=5"
 
 
 @pytest.fixture(autouse=True)
 def _vpdq_installed() -> None:
-    require_service(importlib.util.find_spec("vpdq") is not None, "the vpdq package (video extra)")
-
-
-def _ffmpeg(*arguments: str | Path) -> None:
-    ffmpeg = shutil.which("ffmpeg")
-    require_service(ffmpeg is not None, "Debian's ffmpeg")
-    command = [str(ffmpeg), "-loglevel", "error", "-y", *map(str, arguments)]
-    subprocess.run(command, check=True)  # noqa: S603 - our own arguments
+    require_vpdq()
 
 
 def _vpdq(path: Path) -> tuple[VideoFrameHash, ...]:
@@ -39,7 +29,7 @@ def video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Two seconds of FFmpeg's colour-bar test pattern at 5 frames a second, as H.264 in MP4."""
     path = tmp_path_factory.mktemp("video") / "pattern.mp4"
     pattern = PATTERN.format(seconds=2, size="320x240")
-    _ffmpeg("-f", "lavfi", "-i", pattern, "-pix_fmt", "yuv420p", path)
+    ffmpeg("-f", "lavfi", "-i", pattern, "-pix_fmt", "yuv420p", path)
     return path
 
 
@@ -57,7 +47,7 @@ def test_a_frame_hash_is_the_pdq_hash_of_that_frame_as_a_picture(
     video: Path, tmp_path: Path
 ) -> None:
     first_frame = tmp_path / "frame.png"
-    _ffmpeg("-i", video, "-frames:v", "1", first_frame)
+    ffmpeg("-i", video, "-frames:v", "1", first_frame)
 
     frame_hash = _vpdq(video)[0].pdq
 
@@ -71,7 +61,7 @@ def test_video_bytes_hash_as_the_video_file_does(video: Path) -> None:
 def test_a_webm_video_named_as_a_picture_is_recognised_by_its_bytes(tmp_path: Path) -> None:
     webm = tmp_path / "pattern.jpg"
     pattern = PATTERN.format(seconds=1, size="160x120")
-    _ffmpeg("-f", "lavfi", "-i", pattern, "-f", "webm", webm)
+    ffmpeg("-f", "lavfi", "-i", pattern, "-f", "webm", webm)
 
     assert (hash_file(webm).format, len(_vpdq(webm))) == ("Matroska", 1)
 

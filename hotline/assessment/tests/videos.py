@@ -1,14 +1,10 @@
 """Benign test videos made by FFmpeg: its generated test patterns, and re-encodings, resized
-copies and clips of test media, as sites copy videos. Tests using them need Debian's ffmpeg and
-the vpdq package (the video extra); CI has both, and fails rather than skips without them."""
+copies and clips of test media, as sites copy videos (see hashcore.tests.videos)."""
 
-import importlib.util
-import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
-from conftest import require_service
+from hashcore.tests.videos import ffmpeg, require_vpdq
 
 
 def generated_video(source: str) -> bytes:
@@ -39,12 +35,8 @@ def _reencoded(video: bytes, options: list[str], crf: int) -> bytes:
 
 
 def _ffmpeg(source: list[str], crf: int) -> bytes:
-    ffmpeg = shutil.which("ffmpeg")
-    require_service(ffmpeg is not None, "Debian's ffmpeg")
-    require_service(importlib.util.find_spec("vpdq") is not None, "the vpdq package (video extra)")
+    require_vpdq()
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "video.mp4"
-        command = [str(ffmpeg), "-loglevel", "error", *source, "-c:v", "libx264"]
-        command += ["-crf", str(crf), "-pix_fmt", "yuv420p", str(path)]
-        subprocess.run(command, check=True)  # noqa: S603 - our own arguments
+        ffmpeg(*source, "-c:v", "libx264", "-crf", str(crf), "-pix_fmt", "yuv420p", path)
         return path.read_bytes()
