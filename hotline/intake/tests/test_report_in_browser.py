@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from hotline.intake.models import Report
 
@@ -29,7 +29,9 @@ def test_person_corrects_the_form_files_a_report_and_reads_the_reference(page: P
     page.goto("/report/")
     page.fill("#id_urls", "example.com/page")
     assert send(page) == 422
-    assert page.evaluate("document.activeElement.className") == "error-summary"
+    # Chromium focuses an autofocus element at its next rendering update, which may come after
+    # the navigation has finished: the assertion waits for it (up to its timeout).
+    expect(page.locator(".error-summary")).to_be_focused()
     page.click(".error-summary a[href='#id_where_seen_0']")
     assert page.evaluate("location.hash") == "#id_where_seen_0"
     page.check("#id_where_seen_0")
