@@ -33,7 +33,9 @@ class Env:
             return False
         raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
-    def integer(self, name: str, default: int, *, minimum: int | None = None) -> int:
+    def integer(
+        self, name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+    ) -> int:
         value = self.raw(name)
         if value is None:
             return default
@@ -43,6 +45,8 @@ class Env:
             raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
         if minimum is not None and number < minimum:
             raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+        if maximum is not None and number > maximum:
+            raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {number}")
         return number
 
     def number(self, name: str, default: float, *, minimum: float | None = None) -> float:

@@ -282,13 +282,17 @@ HOTLINE_QUEUE_PAGE_SIZE = env.integer("HOTLINE_QUEUE_PAGE_SIZE", 50, minimum=1)
 # the hash list takes it.
 HOTLINE_GRADE_CONFIRMATIONS = env.integer("HOTLINE_GRADE_CONFIRMATIONS", 2, minimum=1)
 # Known-hash pre-grading: a PDQ match within this many bits, of a picture of at least this quality.
-HOTLINE_PDQ_MATCH_THRESHOLD = env.integer("HOTLINE_PDQ_MATCH_THRESHOLD", 31, minimum=0)
+HOTLINE_PDQ_MATCH_THRESHOLD = env.integer("HOTLINE_PDQ_MATCH_THRESHOLD", 31, minimum=0, maximum=255)
 HOTLINE_PDQ_MIN_QUALITY = env.integer("HOTLINE_PDQ_MIN_QUALITY", 50, minimum=0)
 # A video is pre-graded when at least this share (%) of its distinct vPDQ frames match frames of
 # a known video, and at least the second share of the known video's frames are matched
 # (python-threatexchange's defaults: a clip cut from a known video matches).
-HOTLINE_VPDQ_QUERY_MATCH_PERCENT = env.integer("HOTLINE_VPDQ_QUERY_MATCH_PERCENT", 80, minimum=1)
-HOTLINE_VPDQ_KNOWN_MATCH_PERCENT = env.integer("HOTLINE_VPDQ_KNOWN_MATCH_PERCENT", 0, minimum=0)
+HOTLINE_VPDQ_QUERY_MATCH_PERCENT = env.integer(
+    "HOTLINE_VPDQ_QUERY_MATCH_PERCENT", 80, minimum=1, maximum=100
+)
+HOTLINE_VPDQ_KNOWN_MATCH_PERCENT = env.integer(
+    "HOTLINE_VPDQ_KNOWN_MATCH_PERCENT", 0, minimum=0, maximum=100
+)
 # Member match API: requests per minute per member key in each process (0: no limit), the
 # largest image POST /api/v1/match/image hashes in memory, and how often each process looks for
 # a newer published hash list to apply to its index.
